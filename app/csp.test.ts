@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../vite.config';
+
+describe('the content security policy', () => {
+  const directives = new Map(
+    CONTENT_SECURITY_POLICY.split(';').map((d) => {
+      const [name, ...values] = d.trim().split(/\s+/);
+      return [name, values] as const;
+    }),
+  );
+  it('allows scripts from the site only', () => {
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+  });
+  it('never allows string evaluation or plugins', () => {
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+  });
+});

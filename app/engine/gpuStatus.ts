@@ -1,0 +1,19 @@
+import { describeAdapter, getGpu } from '../../gpu/device';
+
+/** What the page says about where the work runs. */
+export type ComputeBackend =
+  | { kind: 'gpu'; adapter: string; vendor: string; architecture: string }
+  | { kind: 'cpu'; reason: string };
+
+/** Asks for the GPU once and reduces the answer to what the page shows. */
+export async function detectBackend(): Promise<ComputeBackend> {
+  const gpu = await getGpu();
+  if (gpu.kind === 'none') return { kind: 'cpu', reason: gpu.reason };
+  const { info } = gpu.context;
+  return {
+    kind: 'gpu',
+    adapter: describeAdapter(info),
+    vendor: info.vendor,
+    architecture: info.architecture,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The contract between the mask language (app/mask) and everything that runs a program: the
+ * engine, the GPU kernels, the reference and the UI. One `compile(source)` gives one
+ * CompiledProgram; it throws MaskCompileError (and nothing else) for any bad input.
+ */
+
+/** A half-open range of UTF-16 offsets into the program text. */
+export interface SourceSpan {
+  start: number;
+  end: number;
+}
+
+export type ScalarType = 'int' | 'float' | 'bool';
+
+/** A top-level number (`WINDOW = 3`): the UI shows it as a slider; the GPU reads it as a uniform. */
+export interface ParamInfo {
+  name: string;
+  type: ScalarType;
+  value: number;
+  span: SourceSpan;
+}
+
+/** A top-level list literal (`valid_len = [7, 10]`): a lookup tensor, 1-D or 2-D. */
+export interface TensorInfo {
+  name: string;
+  type: ScalarType;
+  shape: number[];
+  /** Row-major values (bools as 0/1). */
+  values: number[];
+  /** Where it starts in the packed tensor buffer, in 32-bit words. */
+  offset: number;
+  span: SourceSpan;
+}
+
+/** Which of the batch and head indices an entry point reads. */
+export interface Dependence {
+  b: boolean;
+  h: boolean;
+}
+
+/** The sizes the PyTorch export writes into its `create_block_mask` / `flex_attention` calls. */
+export interface PythonExportShape {
+  B: number;
+  H: number;
+  HKV: number;
+  Q: number;
+  KV: number;
+  D: number;
+  DV: number;
+  blockQ: number;
+  blockKV: number;
+}
+
+/**
+ * WGSL contract (see `wgsl` below). The text declares, at `@group(1)`:
+ *   @binding(0) var<uniform> <params>: array<vec4<u32>, N>;   // paramWords(), N >= 1
+ *   @binding(1) var<storage, read> <tensors>: array<u32>;      // tensorWords(), length >= 1
+ * and defines
+ *   fn mask_mod(b: i32, h: i32, q_idx: i32, kv_idx: i32) -> bool
+ *   fn score_mod(score: f32, b: i32, h: i32, q_idx: i32, kv_idx: i32) -> f32
+ * (score_mod returns `score` when the program has none). Every other identifier it declares is
+ * prefixed `fm_`, so a kernel that avoids that prefix cannot collide. The text depends only on the
+ * program's structure, never on parameter or tensor values: a slider change gives the same text,
+ * so kernels cache pipelines by it and only rewrite the buffers.
+ */
+export const PROGRAM_BIND_GROUP = 1;
+
+export interface CompiledProgram {
+  source: string;
+  params: ParamInfo[];
+  tensors: TensorInfo[];
+  hasScoreMod: boolean;
+  maskDeps: Dependence;
+  scoreDeps: Dependence;
+  wgsl: string;
+  /** Uniform contents: every parameter as one 32-bit word (i32, f32 or 0/1), padded to 16 bytes. */
+  paramWords: Uint32Array;
+  /** Storage contents: every tensor's values packed at its offset; at least one word. */
+  tensorWords: Uint32Array;
+  /** The CPU back end: same semantics as the WGSL, evaluated over the same checked AST. */
+  mask(b: number, h: number, qIdx: number, kvIdx: number): boolean;
+  /** Applies score_mod (identity when there is none). Computes in float64. */
+  score(score: number, b: number, h: number, qIdx: number, kvIdx: number): number;
+  /** Readable PyTorch code defining mask_mod / score_mod and the calls for this shape. */
+  python(shape: PythonExportShape): string;
+}

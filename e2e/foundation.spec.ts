@@ -1,0 +1,60 @@
+import { expect, test } from '@playwright/test';
+import { callHarness, openHarness, watchErrors } from './helpers';
+
+test('the page loads with no console errors and no page errors', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('./');
+  await expect(page.getByRole('heading', { name: 'flexmask' })).toBeVisible();
+  await expect(page.getByTestId('adapter')).not.toHaveAttribute('data-backend', 'pending');
+  expect(errors).toEqual([]);
+});
+
+test('the page names the WebGPU adapter it got', async ({ page }) => {
+  await page.goto('./');
+  const adapter = page.getByTestId('adapter');
+  await expect(adapter).toHaveAttribute('data-backend', 'gpu');
+  await expect(adapter).toContainText('GPU:');
+});
+
+test('a WebGPU compute shader runs and returns the right numbers', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openHarness(page);
+  const input = Array.from({ length: 1000 }, () => Math.fround(Math.random() * 8 - 4));
+  const output = await callHarness(page, 'selfTest', input);
+  expect(output).toHaveLength(input.length);
+  input.forEach((x, i) => {
+    const expected = Math.fround(Math.fround(x * x) + i);
+    expect(output[i]).toBe(expected);
+  });
+  expect(errors).toEqual([]);
+});
+
+test('the production page carries a CSP without unsafe-eval, and it is enforced', async ({
+  page,
+}) => {
+  await page.goto('./');
+  const csp = await page
+    .locator('meta[http-equiv="Content-Security-Policy"]')
+    .getAttribute('content');
+  expect(csp).toBeTruthy();
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).not.toContain('unsafe-eval');
+  expect(csp).not.toContain("script-src 'self' 'unsafe-inline'");
+  // The policy is enforced, not just present: an injected inline script is refused.
+  const outcome = await page.evaluate(
+    () =>
+      new Promise<{ ran: boolean; violation: string }>((resolve) => {
+        const probe = window as unknown as { injectedScriptRan?: boolean };
+        let violation = '';
+        document.addEventListener('securitypolicyviolation', (event) => {
+          violation = event.violatedDirective;
+        });
+        const script = document.createElement('script');
+        script.textContent = 'window.injectedScriptRan = true;';
+        document.body.appendChild(script);
+        setTimeout(() => resolve({ ran: probe.injectedScriptRan === true, violation }), 200);
+      }),
+  );
+  expect(outcome.ran).toBe(false);
+  expect(outcome.violation).toMatch(/^script-src/);
+});

@@ -1,0 +1,55 @@
+import { defineConfig } from '@playwright/test';
+
+// scripts/run-e2e.mjs finds (or installs) Chromium and passes its path here.
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PORT = Number(process.env.FLEXMASK_PORT ?? 4173);
+
+/** Flags that let Chromium run headless on a closed network; WebGPU is added per project. */
+const BASE_FLAGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export default defineConfig({
+  testDir: 'e2e',
+  // SwiftShader is a CPU Vulkan: GPU tests are slow, and two cores run one browser well.
+  workers: 1,
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  reporter: [['list'], ['json', { outputFile: '.test-results/e2e.json' }]],
+  use: {
+    baseURL: `http://localhost:${PORT}/`,
+    trace: 'off',
+    screenshot: 'only-on-failure',
+  },
+  webServer: {
+    // The production build, served as users get it: the CSP is in force in every test.
+    command: `npx vite preview --port ${PORT} --strictPort`,
+    url: `http://localhost:${PORT}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+  projects: [
+    {
+      name: 'webgpu',
+      testIgnore: /\.nogpu\.spec\.ts$/,
+      use: {
+        launchOptions: {
+          executablePath,
+          args: [...BASE_FLAGS, '--enable-unsafe-webgpu', '--enable-features=Vulkan'],
+        },
+      },
+    },
+    {
+      name: 'no-webgpu',
+      testMatch: /\.nogpu\.spec\.ts$/,
+      use: {
+        launchOptions: { executablePath, args: [...BASE_FLAGS, '--disable-webgpu'] },
+      },
+    },
+  ],
+});
