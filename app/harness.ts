@@ -1,19 +1,11 @@
 /**
  * The browser tests' entry into the engine. It is built beside the app (same CSP, same code) so
  * that Playwright can run kernels on fresh random inputs and compare them with the reference
- * without driving the UI for every case.
+ * without driving the UI for every case. Each area adds its checks as a module in app/testing/.
  */
-import { getGpu } from '../gpu/device';
-import { runSelfTest } from '../gpu/selfTest';
+import * as foundation from './testing/foundationChecks';
 
-async function selfTest(values: number[]): Promise<number[]> {
-  const gpu = await getGpu();
-  if (gpu.kind === 'none') throw new Error(gpu.reason);
-  const out = await runSelfTest(gpu.context.device, new Float32Array(values));
-  return Array.from(out);
-}
-
-const harness = { selfTest };
+const harness = { ...foundation };
 
 export type Harness = typeof harness;
 

@@ -86,3 +86,38 @@ export interface ScoreView {
   /** [rows, cols]: 1 where mask_mod allows. */
   mask: Uint8Array;
 }
+
+export type Stage = 'compile' | 'blockMask' | 'attention' | 'view';
+
+export interface StageTiming {
+  stage: Stage;
+  ms: number;
+  /** 'gpu' when measured with timestamp queries, 'wall' when around onSubmittedWorkDone/CPU. */
+  source: 'gpu' | 'wall';
+}
+
+/** Everything one run of a scenario produces; the UI draws only from this. */
+export interface RunResult {
+  backend: 'gpu' | 'cpu';
+  /** The adapter's name, or why the CPU path was taken. */
+  backendDetail: string;
+  shape: AttentionShape;
+  blockMask: BlockMaskData;
+  inputs: AttentionInputs;
+  outputs: AttentionOutputs;
+  view: ScoreView;
+  timings: StageTiming[];
+  /** SPEC.md section 2: 100 * (1 - computed / total) over B*H*nQ*nKV of the broadcast mask. */
+  sparsity: number;
+  computedBlocks: number;
+  totalBlocks: number;
+  partialBlocks: number;
+  fullBlocks: number;
+}
+
+export interface RunOptions {
+  /** Aborting cancels the run between stages; the promise then rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** Called with a fraction in [0, 1] and the stage in progress. */
+  onProgress?: (fraction: number, stage: Stage) => void;
+}
