@@ -3,6 +3,7 @@ import { defineConfig } from '@playwright/test';
 // scripts/run-e2e.mjs finds (or installs) Chromium and passes its path here.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PORT = Number(process.env.FLEXMASK_PORT ?? 4173);
+const OUT_DIR = process.env.FLEXMASK_OUT_DIR ?? 'dist';
 
 /** Flags that let Chromium run headless on a closed network; WebGPU is added per project. */
 const BASE_FLAGS = [
@@ -20,7 +21,11 @@ export default defineConfig({
   workers: 1,
   timeout: 120_000,
   expect: { timeout: 20_000 },
-  reporter: [['list'], ['json', { outputFile: '.test-results/e2e.json' }]],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: process.env.FLEXMASK_E2E_REPORT ?? '.test-results/e2e.json' }],
+  ],
+  outputDir: process.env.FLEXMASK_E2E_ARTIFACTS ?? 'test-results',
   use: {
     baseURL: `http://localhost:${PORT}/`,
     trace: 'off',
@@ -28,7 +33,7 @@ export default defineConfig({
   },
   webServer: {
     // The production build, served as users get it: the CSP is in force in every test.
-    command: `npx vite preview --port ${PORT} --strictPort`,
+    command: `npx vite preview --port ${PORT} --strictPort --outDir ${OUT_DIR}`,
     url: `http://localhost:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,
