@@ -1,0 +1,79 @@
+import { blockStats, createBlockMask, flexAttention, scoreView } from '../reference';
+import type { CompiledProgram } from '../mask/types';
+import { maskSizes } from './shape';
+import type {
+  AttentionInputs,
+  AttentionShape,
+  BlockMaskData,
+  ScoreView,
+  AttentionOutputs,
+} from './types';
+
+/** The CPU path handles sequences up to this length; past it, only the GPU path is practical. */
+export const CPU_MAX_LENGTH = 2048;
+
+export interface CpuRunOutput {
+  blockMask: BlockMaskData;
+  outputs: AttentionOutputs;
+  view: ScoreView;
+  ms: { blockMask: number; attention: number; view: number };
+}
+
+/** The float64 reference run of one scenario: what the GPU path is checked against. */
+export function runOnCpu(
+  program: CompiledProgram,
+  shape: AttentionShape,
+  inputs: AttentionInputs,
+  b: number,
+  h: number,
+): CpuRunOutput {
+  if (shape.Q > CPU_MAX_LENGTH || shape.KV > CPU_MAX_LENGTH) {
+    throw new RangeError(
+      `Without WebGPU, flexmask computes on the CPU, which handles Q_LEN and KV_LEN up to ${CPU_MAX_LENGTH} ` +
+        `(asked: Q_LEN=${shape.Q}, KV_LEN=${shape.KV}). Use a browser with WebGPU for longer sequences.`,
+    );
+  }
+  const mask = (bb: number, hh: number, q: number, kv: number) => program.mask(bb, hh, q, kv);
+  const score = program.hasScoreMod
+    ? (s: number, bb: number, hh: number, q: number, kv: number) => program.score(s, bb, hh, q, kv)
+    : null;
+  const sizes = maskSizes(shape, program.maskDeps);
+  let t = performance.now();
+  const blockMask = createBlockMask(
+    mask,
+    sizes.B,
+    sizes.H,
+    shape.Q,
+    shape.KV,
+    shape.blockQ,
+    shape.blockKV,
+  );
+  const tBlock = performance.now() - t;
+  t = performance.now();
+  const outputs = flexAttention(inputs, shape, mask, score, blockMask);
+  const tAttention = performance.now() - t;
+  t = performance.now();
+  const view = scoreView(inputs, shape, mask, score, outputs.lse, b, h);
+  const tView = performance.now() - t;
+  return {
+    blockMask,
+    outputs,
+    view,
+    ms: { blockMask: tBlock, attention: tAttention, view: tView },
+  };
+}
+
+/** Sparsity and block counts over the whole problem, broadcasting the mask's own B and H. */
+export function blockSummary(blockMask: BlockMaskData, shape: AttentionShape) {
+  const stats = blockStats(blockMask);
+  const repeat = (shape.B / blockMask.B) * (shape.H / blockMask.H);
+  const totalBlocks = stats.totalBlocks * repeat;
+  const computedBlocks = stats.computedBlocks * repeat;
+  return {
+    totalBlocks,
+    computedBlocks,
+    partialBlocks: stats.partialBlocks * repeat,
+    fullBlocks: stats.fullBlocks * repeat,
+    sparsity: totalBlocks === 0 ? 0 : 100 * (1 - computedBlocks / totalBlocks),
+  };
+}

@@ -1,0 +1,101 @@
+import { buildBlockMask, readBlockMask, readDenseMask } from '../../gpu/blockMask';
+import { readAttention, readCounters, runFlexAttention } from '../../gpu/flexAttention';
+import type { AttentionTiles } from '../../gpu/flexAttention';
+import type { ViewWindow } from '../../gpu/programTypes';
+import { BufferSet } from '../../gpu/resources';
+import { StageTimer } from '../../gpu/timing';
+import { runViewScores } from '../../gpu/viewScores';
+import type { CompiledProgram } from '../mask/types';
+import { throwIfAborted } from './abort';
+import { maskSizes } from './shape';
+import type {
+  AttentionInputs,
+  AttentionOutputs,
+  AttentionShape,
+  BlockMaskData,
+  RunOptions,
+  ScoreView,
+  StageTiming,
+} from './types';
+
+export interface GpuRunOutput {
+  blockMask: BlockMaskData;
+  outputs: AttentionOutputs;
+  view: ScoreView;
+  timings: StageTiming[];
+  /** Debug runs only: per (b*h, query tile) [blocks visited, mask_mod calls], and the tiling. */
+  counters: Uint32Array | null;
+  tiles: AttentionTiles;
+  tilesPerBlock: number;
+}
+
+export interface GpuRunOptions extends RunOptions {
+  debugCounts?: boolean;
+  tiles?: AttentionTiles;
+}
+
+/** compile (done) -> BlockMask -> attention -> picture, on the GPU, then everything read back. */
+export async function runOnGpu(
+  device: GPUDevice,
+  program: CompiledProgram,
+  shape: AttentionShape,
+  inputs: AttentionInputs,
+  view: ViewWindow,
+  options: GpuRunOptions = {},
+): Promise<GpuRunOutput> {
+  const { signal, onProgress } = options;
+  const buffers = new BufferSet(device);
+  const timer = new StageTimer(device);
+  try {
+    const qkv = {
+      q: buffers.storage('q', inputs.q),
+      k: buffers.storage('k', inputs.k),
+      v: buffers.storage('v', inputs.v),
+    };
+    onProgress?.(0.05, 'blockMask');
+    const sizes = { ...maskSizes(shape, program.maskDeps), Q: shape.Q, KV: shape.KV };
+    const gpuMask = await buildBlockMask(
+      buffers,
+      timer,
+      program,
+      { ...sizes, blockQ: shape.blockQ, blockKV: shape.blockKV },
+      view,
+    );
+    throwIfAborted(signal);
+    onProgress?.(0.3, 'attention');
+    const attention = await runFlexAttention(buffers, timer, program, shape, qkv, gpuMask, {
+      debugCounts: options.debugCounts,
+      tiles: options.tiles,
+    });
+    throwIfAborted(signal);
+    onProgress?.(0.8, 'view');
+    const cells = await runViewScores(buffers, timer, program, shape, qkv, attention, view);
+    throwIfAborted(signal);
+    const [blockMask, mask, outputs, counters] = await Promise.all([
+      readBlockMask(buffers, gpuMask),
+      readDenseMask(buffers, gpuMask),
+      readAttention(buffers, attention, shape),
+      options.debugCounts
+        ? readCounters(buffers, attention, shape.B * shape.H * gpuMask.nQ * attention.tilesPerBlock)
+        : Promise.resolve(null),
+    ]);
+    const timings: StageTiming[] = (await timer.results()).map((t) => ({
+      stage: t.name === 'blockMask' || t.name === 'attention' ? t.name : 'view',
+      ms: t.ms,
+      source: t.source,
+    }));
+    onProgress?.(1, 'view');
+    return {
+      blockMask,
+      outputs,
+      view: { ...view, scores: cells.scores, probs: cells.probs, mask },
+      timings,
+      counters,
+      tiles: attention.tiles,
+      tilesPerBlock: attention.tilesPerBlock,
+    };
+  } finally {
+    buffers.destroy();
+    timer.destroy();
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Engine checks for the browser tests: run a scenario on the GPU (optionally with the counting
+ * kernel) and with the float64 reference on the same fresh inputs, and report the differences.
+ */
+import { getGpu } from '../../gpu/device';
+import { runOnGpu } from '../engine/gpuRun';
+import { runOnCpu } from '../engine/cpuRun';
+import { viewWindow } from '../engine/shape';
+import { countVisits } from '../reference';
+import { randomInputs } from '../tensors/random';
+import type { AttentionShape } from '../engine/types';
+import type { CompiledProgram } from '../mask/types';
+import { blockMaskDifference, relativeError, type ErrorReport } from './compare';
+
+export interface EngineCase {
+  shape: AttentionShape;
+  seed: number;
+  b: number;
+  h: number;
+  debugCounts?: boolean;
+}
+
+export interface EngineCaseReport {
+  blockMask: string | null;
+  out: ErrorReport;
+  lse: ErrorReport;
+  viewScores: ErrorReport;
+  viewProbs: ErrorReport;
+  viewMask: string | null;
+  /** Largest |sum(row) - 1| over rows with an allowed key; rows without must sum to exactly 0. */
+  probRowSumError: number;
+  counts: string | null;
+  gpuMs: Record<string, number>;
+}
+
+/** Runs one case both ways and compares every result the engine returns. */
+export async function compareProgramWithReference(
+  program: CompiledProgram,
+  c: EngineCase,
+): Promise<EngineCaseReport> {
+  const gpu = await getGpu();
+  if (gpu.kind === 'none') throw new Error(gpu.reason);
+  const inputs = randomInputs(c.shape, c.seed);
+  const view = viewWindow(c.shape, c.b, c.h);
+  const run = await runOnGpu(gpu.context.device, program, c.shape, inputs, view, {
+    debugCounts: c.debugCounts,
+  });
+  const ref = runOnCpu(program, c.shape, inputs, view.b, view.h);
+
+  let viewMask: string | null = null;
+  for (let i = 0; i < ref.view.mask.length; i++) {
+    if (run.view.mask[i] !== ref.view.mask[i]) {
+      viewMask = `mask picture cell ${i}: gpu ${run.view.mask[i]}, reference ${ref.view.mask[i]}`;
+      break;
+    }
+  }
+
+  let probRowSumError = 0;
+  for (let r = 0; r < view.rows; r++) {
+    let sum = 0;
+    let allowed = 0;
+    for (let col = 0; col < view.cols; col++) {
+      sum += run.view.probs[r * view.cols + col];
+      allowed += ref.view.mask[r * view.cols + col];
+    }
+    probRowSumError = Math.max(probRowSumError, allowed > 0 ? Math.abs(sum - 1) : Math.abs(sum));
+  }
+
+  let counts: string | null = null;
+  if (c.debugCounts && run.counters) {
+    counts = countsDifference(
+      c.shape,
+      ref.blockMask,
+      run.counters,
+      run.tilesPerBlock,
+      run.tiles.TQ,
+    );
+  }
+  const gpuMs: Record<string, number> = {};
+  for (const t of run.timings) gpuMs[t.stage] = t.ms;
+  return {
+    blockMask: blockMaskDifference(run.blockMask, ref.blockMask),
+    out: relativeError(run.outputs.out, ref.outputs.out),
+    lse: relativeError(run.outputs.lse, ref.outputs.lse),
+    viewScores: relativeError(run.view.scores, ref.view.scores),
+    viewProbs: relativeError(run.view.probs, ref.view.probs),
+    viewMask,
+    probRowSumError,
+    counts,
+    gpuMs,
+  };
+}
+
+/**
+ * The counting kernel's tallies against what the BlockMask says the kernel must do: every tile
+ * with rows visits exactly kv_num_blocks + full_kv_num_blocks blocks, and the tiles of a query
+ * block together call mask_mod once per in-bounds element of its partial blocks.
+ */
+function countsDifference(
+  shape: AttentionShape,
+  blockMask: Parameters<typeof countVisits>[1],
+  counters: Uint32Array,
+  tilesPerBlock: number,
+  rowsPerTile: number,
+): string | null {
+  const expected = countVisits(shape, blockMask);
+  const nQ = blockMask.nQ;
+  for (let bh = 0; bh < shape.B * shape.H; bh++) {
+    for (let qb = 0; qb < nQ; qb++) {
+      let maskCalls = 0;
+      for (let t = 0; t < tilesPerBlock; t++) {
+        const tile = qb * tilesPerBlock + t;
+        const at = 2 * (bh * nQ * tilesPerBlock + tile);
+        const firstRow = qb * shape.blockQ + t * rowsPerTile;
+        const hasRows = firstRow < Math.min((qb + 1) * shape.blockQ, shape.Q);
+        const want = hasRows ? expected.blocksVisited[bh * nQ + qb] : 0;
+        if (counters[at] !== want) {
+          return `(b*H+h=${bh}, q block ${qb}, tile ${t}): visited ${counters[at]} blocks, BlockMask lists ${want}`;
+        }
+        maskCalls += counters[at + 1];
+      }
+      if (maskCalls !== expected.maskCalls[bh * nQ + qb]) {
+        return `(b*H+h=${bh}, q block ${qb}): ${maskCalls} mask_mod calls, partial elements ${expected.maskCalls[bh * nQ + qb]}`;
+      }
+    }
+  }
+  return null;
+}

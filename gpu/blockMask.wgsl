@@ -1,0 +1,165 @@
+// BlockMask construction (SPEC.md section 2), in three entry points that share one module:
+//   classify:  one workgroup per (kv block, q block, mask b*h): evaluates mask_mod on the block's
+//              elements and writes 0 (empty), 1 (partial) or 2 (full).
+//   kv_layout: one invocation per row (b, h, q block): counts and index lists of the kv side.
+//   q_layout:  one invocation per column (b, h, kv block): the q-side transposes.
+//   dense_view: the 0/1 mask of one (b, h), sampled with strides for the picture.
+// The program's mask_mod and its bindings (@group(1)) are prepended by the host.
+
+struct BlockParams {
+  q_len: u32,
+  kv_len: u32,
+  block_q: u32,
+  block_kv: u32,
+  n_q: u32,
+  n_kv: u32,
+  mask_b: u32,
+  mask_h: u32,
+  // Offsets, in i32 words, of the eight regions of `lists` (PyTorch's field order).
+  off_kv_num: u32,
+  off_kv_idx: u32,
+  off_full_kv_num: u32,
+  off_full_kv_idx: u32,
+  off_q_num: u32,
+  off_q_idx: u32,
+  off_full_q_num: u32,
+  off_full_q_idx: u32,
+  // The picture: which (b, h), how many rows and columns, and the token stride of each.
+  view_b: u32,
+  view_h: u32,
+  view_rows: u32,
+  view_cols: u32,
+  view_row_stride: u32,
+  view_col_stride: u32,
+  _pad0: u32,
+  _pad1: u32,
+}
+
+const EMPTY: u32 = 0u;
+const PARTIAL: u32 = 1u;
+const FULL: u32 = 2u;
+const CLASSIFY_THREADS: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> bp: BlockParams;
+@group(0) @binding(1) var<storage, read_write> classes: array<u32>;
+@group(0) @binding(2) var<storage, read_write> lists: array<i32>;
+@group(0) @binding(3) var<storage, read_write> dense: array<u32>;
+
+var<workgroup> saw_true: atomic<u32>;
+var<workgroup> saw_false: atomic<u32>;
+
+@compute @workgroup_size(64)
+fn classify(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let kv_block = wg.x;
+  let q_block = wg.y;
+  let bh = wg.z;
+  let b = i32(bh / bp.mask_h);
+  let h = i32(bh % bp.mask_h);
+  if (lid == 0u) {
+    atomicStore(&saw_true, 0u);
+    atomicStore(&saw_false, 0u);
+  }
+  workgroupBarrier();
+
+  let q0 = q_block * bp.block_q;
+  let kv0 = kv_block * bp.block_kv;
+  let rows = min(bp.block_q, bp.q_len - q0);
+  let cols = min(bp.block_kv, bp.kv_len - kv0);
+  // Padding past Q_LEN / KV_LEN counts as False, so an edge block is never full.
+  var any_true = false;
+  var any_false = rows < bp.block_q || cols < bp.block_kv;
+  let count = rows * cols;
+  for (var e = lid; e < count; e += CLASSIFY_THREADS) {
+    let allowed = mask_mod(b, h, i32(q0 + e / cols), i32(kv0 + e % cols));
+    any_true = any_true || allowed;
+    any_false = any_false || !allowed;
+    // Seeing both is enough to call the block partial; stop early.
+    if (any_true && any_false) {
+      break;
+    }
+  }
+  if (any_true) {
+    atomicOr(&saw_true, 1u);
+  }
+  if (any_false) {
+    atomicOr(&saw_false, 1u);
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    let t = atomicLoad(&saw_true);
+    let f = atomicLoad(&saw_false);
+    var kind = EMPTY;
+    if (t != 0u && f == 0u) {
+      kind = FULL;
+    } else if (t != 0u) {
+      kind = PARTIAL;
+    }
+    classes[(bh * bp.n_q + q_block) * bp.n_kv + kv_block] = kind;
+  }
+}
+
+// Writes one row of counts and indices: the blocks of `kind` first, ascending, then the others,
+// ascending (a stable descending sort of the 0/1 flags, as PyTorch does).
+fn write_row(kind: u32, first_class: u32, stride: u32, n: u32, num_at: u32, idx_at: u32) {
+  var present = 0u;
+  for (var j = 0u; j < n; j++) {
+    if (classes[first_class + j * stride] == kind) {
+      present++;
+    }
+  }
+  lists[num_at] = i32(present);
+  var before = 0u;
+  var after = present;
+  for (var j = 0u; j < n; j++) {
+    if (classes[first_class + j * stride] == kind) {
+      lists[idx_at + before] = i32(j);
+      before++;
+    } else {
+      lists[idx_at + after] = i32(j);
+      after++;
+    }
+  }
+}
+
+@compute @workgroup_size(64)
+fn kv_layout(@builtin(global_invocation_id) id: vec3<u32>) {
+  let row = id.x; // (b * mask_h + h) * n_q + q_block
+  if (row >= bp.mask_b * bp.mask_h * bp.n_q) {
+    return;
+  }
+  let first = row * bp.n_kv;
+  write_row(PARTIAL, first, 1u, bp.n_kv, bp.off_kv_num + row, bp.off_kv_idx + row * bp.n_kv);
+  write_row(FULL, first, 1u, bp.n_kv, bp.off_full_kv_num + row, bp.off_full_kv_idx + row * bp.n_kv);
+}
+
+@compute @workgroup_size(64)
+fn q_layout(@builtin(global_invocation_id) id: vec3<u32>) {
+  let col = id.x; // (b * mask_h + h) * n_kv + kv_block
+  if (col >= bp.mask_b * bp.mask_h * bp.n_kv) {
+    return;
+  }
+  let bh = col / bp.n_kv;
+  let kv_block = col % bp.n_kv;
+  let first = bh * bp.n_q * bp.n_kv + kv_block;
+  write_row(PARTIAL, first, bp.n_kv, bp.n_q, bp.off_q_num + col, bp.off_q_idx + col * bp.n_q);
+  write_row(FULL, first, bp.n_kv, bp.n_q, bp.off_full_q_num + col, bp.off_full_q_idx + col * bp.n_q);
+}
+
+@compute @workgroup_size(8, 8)
+fn dense_view(@builtin(global_invocation_id) id: vec3<u32>) {
+  let r = id.y;
+  let c = id.x;
+  if (r >= bp.view_rows || c >= bp.view_cols) {
+    return;
+  }
+  let allowed = mask_mod(
+    i32(bp.view_b),
+    i32(bp.view_h),
+    i32(r * bp.view_row_stride),
+    i32(c * bp.view_col_stride),
+  );
+  dense[r * bp.view_cols + c] = select(0u, 1u, allowed);
+}
