@@ -1,7 +1,7 @@
 import kernelSource from './flexAttention.wgsl?raw';
 import type { AttentionShape } from '../app/engine/types';
 import type { GpuBlockMask } from './blockMask';
-import type { KernelProgram } from './programTypes';
+import type { KernelProgram, ViewWindow } from './programTypes';
 import {
   BufferSet,
   GpuLimitError,
@@ -13,10 +13,9 @@ import {
 } from './resources';
 import type { StageTimer } from './timing';
 
-/** Rows per workgroup, lanes per row, keys per staged chunk. */
+/** Query rows per workgroup (one invocation each) and keys per chunk staged in workgroup memory. */
 export interface AttentionTiles {
   TQ: number;
-  TC: number;
   TK: number;
 }
 
@@ -25,38 +24,39 @@ const F32 = 4;
 export const NEG_INF_BITS = 0xff800000;
 
 function workgroupBytes(t: AttentionTiles, D: number, DV: number): number {
-  return F32 * (t.TQ * D + t.TK * D + t.TK * DV + 2 * t.TQ * t.TK) + 8;
+  return 16 * t.TK * (Math.ceil(D / 4) + Math.ceil(DV / 4)) + 8;
 }
 
 /**
- * Picks the tile from the adapter's limits: as many rows and keys as fit in workgroup memory,
- * never more than a block holds (a tile never straddles two query blocks).
+ * Picks the tile from the adapter's limits: up to 64 rows (never more than a query block holds,
+ * since a tile never straddles two blocks) and as many staged keys as workgroup memory allows.
  */
 export function chooseTiles(
   limits: Pick<
     GPUSupportedLimits,
-    'maxComputeWorkgroupStorageSize' | 'maxComputeInvocationsPerWorkgroup'
+    | 'maxComputeWorkgroupStorageSize'
+    | 'maxComputeInvocationsPerWorkgroup'
+    | 'maxComputeWorkgroupSizeX'
   >,
   shape: Pick<AttentionShape, 'D' | 'DV' | 'blockQ' | 'blockKV'>,
 ): AttentionTiles {
+  const maxRows = Math.min(
+    limits.maxComputeInvocationsPerWorkgroup,
+    limits.maxComputeWorkgroupSizeX,
+  );
   const tiles: AttentionTiles = {
-    TC: 8,
-    TQ: Math.min(16, shape.blockQ),
+    TQ: Math.min(64, shape.blockQ, maxRows),
     TK: Math.min(32, shape.blockKV),
   };
-  while (tiles.TQ * tiles.TC > limits.maxComputeInvocationsPerWorkgroup && tiles.TC > 1) {
-    tiles.TC /= 2;
-  }
   while (workgroupBytes(tiles, shape.D, shape.DV) > limits.maxComputeWorkgroupStorageSize) {
-    if (tiles.TK > 4) tiles.TK = Math.ceil(tiles.TK / 2);
-    else if (tiles.TQ > 1) tiles.TQ = Math.ceil(tiles.TQ / 2);
-    else {
+    if (tiles.TK === 1) {
       throw new GpuLimitError(
         `Head dimensions D=${shape.D}, DV=${shape.DV} need ${workgroupBytes(tiles, shape.D, shape.DV)} ` +
-          `bytes of workgroup memory even with the smallest tile, but this GPU's ` +
+          `bytes of workgroup memory even for one staged key, but this GPU's ` +
           `maxComputeWorkgroupStorageSize is ${limits.maxComputeWorkgroupStorageSize}.`,
       );
     }
+    tiles.TK = Math.ceil(tiles.TK / 2);
   }
   return tiles;
 }
@@ -66,11 +66,11 @@ function constants(tiles: AttentionTiles, shape: AttentionShape, debug: boolean)
   const u = (name: string, value: number) => `const ${name}: u32 = ${Math.trunc(value)}u;`;
   return [
     u('TQ', tiles.TQ),
-    u('TC', tiles.TC),
     u('TK', tiles.TK),
     u('HEAD_DIM', shape.D),
     u('VALUE_DIM', shape.DV),
-    u('DV_PER_LANE', Math.ceil(shape.DV / tiles.TC)),
+    u('D4', Math.ceil(shape.D / 4)),
+    u('DV4', Math.ceil(shape.DV / 4)),
     `const DEBUG_COUNTS: bool = ${debug ? 'true' : 'false'};`,
   ].join('\n');
 }
@@ -79,6 +79,9 @@ export interface GpuAttention {
   /** out [B, H, Q, DV] then lse [B, H, Q], f32. */
   result: GPUBuffer;
   lseOffset: number;
+  /** The scores of the viewed (b, h) the kernel computed, -inf where masked or skipped. */
+  picture: GPUBuffer;
+  view: ViewWindow;
   /** Debug build only: per (b*h, tile) [blocks visited, mask_mod calls]. */
   counters: GPUBuffer | null;
   tiles: AttentionTiles;
@@ -98,6 +101,7 @@ export async function runFlexAttention(
   shape: AttentionShape,
   qkv: { q: GPUBuffer; k: GPUBuffer; v: GPUBuffer },
   blockMask: GpuBlockMask,
+  view: ViewWindow,
   options: AttentionOptions = {},
 ): Promise<GpuAttention> {
   const { device } = buffers;
@@ -116,6 +120,7 @@ export async function runFlexAttention(
     'read',
     'read_write',
     'read_write',
+    'read_write',
   ]);
   const code = `${program.wgsl}\n${constants(tiles, shape, debug)}\n${kernelSource}`;
   const pipeline = await computePipeline(device, layout, 'flexAttention.wgsl', code, 'attend');
@@ -123,7 +128,14 @@ export async function runFlexAttention(
   const outLength = bh * shape.Q * shape.DV;
   const result = buffers.output('attention output and lse', F32 * (outLength + bh * shape.Q));
   const counters = buffers.output('debug counters', debug ? F32 * 2 * nTiles * bh : 4);
-  const params = new ArrayBuffer(80);
+  const cells = view.rows * view.cols;
+  // Skipped blocks are all masked, so the picture starts as -inf and the kernel fills the rest.
+  const picture = buffers.storage(
+    'score picture',
+    new Float32Array(cells).fill(-Infinity),
+    GPUBufferUsage.COPY_SRC,
+  );
+  const params = new ArrayBuffer(96);
   const words = new Uint32Array(params);
   const o = blockMask.offsets;
   words.set([
@@ -147,6 +159,7 @@ export async function runFlexAttention(
   new Float32Array(params, 16 * 4, 1)[0] = shape.scale ?? 1 / Math.sqrt(shape.D);
   words[17] = outLength;
   words[18] = NEG_INF_BITS;
+  words.set([view.b * shape.H + view.h, view.rows, view.cols, view.rowStride, view.colStride], 19);
   const uniform = buffers.uniform('attention parameters', words);
   const group0 = bindGroup0(device, layout, [
     uniform,
@@ -155,6 +168,7 @@ export async function runFlexAttention(
     qkv.v,
     blockMask.lists,
     result,
+    picture,
     counters,
   ]);
   const group1 = programBindGroup(buffers, layout, program);
@@ -167,7 +181,15 @@ export async function runFlexAttention(
   pass.dispatchWorkgroups(nTiles, bh);
   pass.end();
   await timer.submit('attention', encoder.finish());
-  return { result, lseOffset: outLength, counters: debug ? counters : null, tiles, tilesPerBlock };
+  return {
+    result,
+    lseOffset: outLength,
+    picture,
+    view,
+    counters: debug ? counters : null,
+    tiles,
+    tilesPerBlock,
+  };
 }
 
 /** Reads out and lse back as f32. */

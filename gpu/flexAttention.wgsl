@@ -1,13 +1,19 @@
 // Block-sparse flex attention forward (SPEC.md section 3), FlashAttention style, in f32.
 //
-// One workgroup computes TQ query rows of one query block for one (b, h). Each row is served by
-// TC lanes. For the query block it walks the partial blocks (score_mod, then mask_mod) and then
-// the full blocks (score_mod only), as listed by the BlockMask; empty blocks are never touched.
-// Each kv block is consumed in chunks of TK keys staged in workgroup memory; the softmax is the
-// online one (running max m, running sum l, rescaled accumulator).
+// One workgroup computes TQ query rows of one query block for one (b, h); each invocation owns
+// one query row: its q vector and its output accumulator live in registers. For the query block
+// the workgroup walks the partial blocks (score_mod, then mask_mod) and then the full blocks
+// (score_mod only), as the BlockMask lists them; empty blocks are never touched. Each kv block is
+// consumed in chunks of TK keys that the workgroup stages in workgroup memory as vec4s; the
+// softmax is the online one (running max m, running sum l, rescaled accumulator), updated once
+// per chunk.
 //
-// The host prepends: the program's WGSL (mask_mod, score_mod, @group(1)) and the tile constants
-// TQ, TC, TK, HEAD_DIM, VALUE_DIM, DV_PER_LANE and DEBUG_COUNTS.
+// For the (b, h) on screen the kernel also writes the scores it computed into the picture
+// (sampled every row_stride-th query and col_stride-th key); cells of skipped blocks keep the -inf
+// the host filled in, which is right because an empty block is all masked.
+//
+// The host prepends the program's WGSL (mask_mod, score_mod, @group(1)) and the constants
+// TQ, TK, D4 (= ceil(D / 4)), DV4, HEAD_DIM, VALUE_DIM and DEBUG_COUNTS.
 
 struct AttnParams {
   batch: u32,
@@ -30,7 +36,11 @@ struct AttnParams {
   lse_offset: u32,
   // The bits of -inf, passed at run time: a constant -inf does not compile in WGSL.
   neg_inf_bits: u32,
-  _pad: u32,
+  view_bh: u32,
+  view_rows: u32,
+  view_cols: u32,
+  view_row_stride: u32,
+  view_col_stride: u32,
 }
 
 @group(0) @binding(0) var<uniform> ap: AttnParams;
@@ -40,30 +50,42 @@ struct AttnParams {
 @group(0) @binding(4) var<storage, read> lists: array<i32>;
 // out [B, H, Q, DV], then lse [B, H, Q] from lse_offset.
 @group(0) @binding(5) var<storage, read_write> result: array<f32>;
+// The picture's scores [view_rows, view_cols], pre-filled with -inf by the host.
+@group(0) @binding(6) var<storage, read_write> picture: array<f32>;
 // Debug build only: per workgroup, [blocks visited, mask_mod calls].
-@group(0) @binding(6) var<storage, read_write> counters: array<atomic<u32>>;
+@group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
 
-const THREADS: u32 = TQ * TC;
 // A finite stand-in for -inf while accumulating: WGSL does not promise infinities survive math.
 const NEG_BIG: f32 = -3.0e38;
 
-var<workgroup> q_tile: array<f32, TQ * HEAD_DIM>;
-var<workgroup> k_tile: array<f32, TK * HEAD_DIM>;
-var<workgroup> v_tile: array<f32, TK * VALUE_DIM>;
-var<workgroup> s_tile: array<f32, TQ * TK>;
-var<workgroup> allowed_tile: array<u32, TQ * TK>;
+var<workgroup> k_tile: array<vec4<f32>, TK * D4>;
+var<workgroup> v_tile: array<vec4<f32>, TK * DV4>;
 var<workgroup> shared_count: u32;
 var<workgroup> shared_block: u32;
 
-fn negative_infinity() -> f32 {
-  return bitcast<f32>(ap.neg_inf_bits);
+// Element e of a row of `width` floats starting at `base`, as part of a vec4 (zero past the end).
+fn load4(which: u32, base: u32, width: u32, c: u32) -> vec4<f32> {
+  var x = vec4<f32>(0.0);
+  for (var i = 0u; i < 4u; i++) {
+    let d = 4u * c + i;
+    if (d < width) {
+      if (which == 0u) {
+        x[i] = q_in[base + d];
+      } else if (which == 1u) {
+        x[i] = k_in[base + d];
+      } else {
+        x[i] = v_in[base + d];
+      }
+    }
+  }
+  return x;
 }
 
-@compute @workgroup_size(THREADS)
+@compute @workgroup_size(TQ)
 fn attend(
   @builtin(workgroup_id) wg: vec3<u32>,
   @builtin(num_workgroups) groups: vec3<u32>,
-  @builtin(local_invocation_index) lid: u32,
+  @builtin(local_invocation_index) row: u32,
 ) {
   let tile = wg.x;
   let bh = wg.y;
@@ -73,41 +95,41 @@ fn attend(
   let q_block = tile / ap.tiles_per_block;
   let q_first = q_block * ap.block_q + (tile % ap.tiles_per_block) * TQ;
   let q_stop = min((q_block + 1u) * ap.block_q, ap.q_len);
-  let row = lid / TC;
-  let lane = lid % TC;
-  let qi = q_first + row;
-  let row_valid = qi < q_stop;
-  let counter_at = 2u * (bh * groups.x + tile);
   // A tile past the end of a short last block has no rows: it skips the walk (uniformly).
   if (q_first >= q_stop) {
     return;
   }
+  let qi = q_first + row;
+  let row_valid = qi < q_stop;
+  let counter_at = 2u * (bh * groups.x + tile);
+  let on_view = bh == ap.view_bh && row_valid && qi % ap.view_row_stride == 0u;
+  let view_row = qi / ap.view_row_stride;
 
-  for (var e = lid; e < TQ * HEAD_DIM; e += THREADS) {
-    let r = q_first + e / HEAD_DIM;
-    var x = 0.0;
-    if (r < q_stop) {
-      x = q_in[((b * ap.heads + h) * ap.q_len + r) * HEAD_DIM + e % HEAD_DIM];
+  var q_reg: array<vec4<f32>, D4>;
+  if (row_valid) {
+    let q_at = ((b * ap.heads + h) * ap.q_len + qi) * HEAD_DIM;
+    for (var c = 0u; c < D4; c++) {
+      q_reg[c] = load4(0u, q_at, HEAD_DIM, c);
     }
-    q_tile[e] = x;
   }
 
   let mask_row = ((b % ap.mask_b) * ap.mask_h + (h % ap.mask_h)) * ap.n_q + q_block;
-  let k_base = (b * ap.kv_heads + kv_head) * ap.kv_len;
+  let kv_base = (b * ap.kv_heads + kv_head) * ap.kv_len;
   var m = NEG_BIG;
   var l = 0.0;
-  var acc: array<f32, DV_PER_LANE>;
+  var acc: array<vec4<f32>, DV4>;
+  var s: array<f32, TK>;
 
   // Phase 0: partial blocks (mask_mod applied). Phase 1: full blocks (no mask_mod).
   for (var phase = 0u; phase < 2u; phase++) {
     let partial = phase == 0u;
-    if (lid == 0u) {
+    if (row == 0u) {
       shared_count = u32(lists[select(ap.off_full_num, ap.off_kv_num, partial) + mask_row]);
     }
     let count = workgroupUniformLoad(&shared_count);
     let list_at = select(ap.off_full_idx, ap.off_kv_idx, partial) + mask_row * ap.n_kv;
     for (var i = 0u; i < count; i++) {
-      if (lid == 0u) {
+      if (row == 0u) {
         shared_block = u32(lists[list_at + i]);
         if (DEBUG_COUNTS) {
           atomicAdd(&counters[counter_at], 1u);
@@ -117,74 +139,70 @@ fn attend(
       let kv_first = kv_block * ap.block_kv;
       let kv_stop = min(kv_first + ap.block_kv, ap.kv_len);
       for (var c0 = kv_first; c0 < kv_stop; c0 += TK) {
-        for (var e = lid; e < TK * HEAD_DIM; e += THREADS) {
-          let kv = c0 + e / HEAD_DIM;
-          var x = 0.0;
-          if (kv < kv_stop) {
-            x = k_in[(k_base + kv) * HEAD_DIM + e % HEAD_DIM];
+        let keys = min(TK, kv_stop - c0);
+        for (var e = row; e < TK * D4; e += TQ) {
+          let j = e / D4;
+          var x = vec4<f32>(0.0);
+          if (j < keys) {
+            x = load4(1u, (kv_base + c0 + j) * HEAD_DIM, HEAD_DIM, e % D4);
           }
           k_tile[e] = x;
         }
-        for (var e = lid; e < TK * VALUE_DIM; e += THREADS) {
-          let kv = c0 + e / VALUE_DIM;
-          var x = 0.0;
-          if (kv < kv_stop) {
-            x = v_in[(k_base + kv) * VALUE_DIM + e % VALUE_DIM];
+        for (var e = row; e < TK * DV4; e += TQ) {
+          let j = e / DV4;
+          var x = vec4<f32>(0.0);
+          if (j < keys) {
+            x = load4(2u, (kv_base + c0 + j) * VALUE_DIM, VALUE_DIM, e % DV4);
           }
           v_tile[e] = x;
         }
         workgroupBarrier();
 
-        for (var j = lane; j < TK; j += TC) {
-          let kv = c0 + j;
-          var allowed = row_valid && kv < kv_stop;
-          var s = 0.0;
-          if (allowed) {
+        if (row_valid) {
+          var chunk_max = NEG_BIG;
+          for (var j = 0u; j < keys; j++) {
+            let kv = c0 + j;
             var qk = 0.0;
-            for (var d = 0u; d < HEAD_DIM; d++) {
-              qk += q_tile[row * HEAD_DIM + d] * k_tile[j * HEAD_DIM + d];
+            for (var c = 0u; c < D4; c++) {
+              qk += dot(q_reg[c], k_tile[j * D4 + c]);
             }
-            s = score_mod(qk * ap.scale, i32(b), i32(h), i32(qi), i32(kv));
+            var score = score_mod(qk * ap.scale, i32(b), i32(h), i32(qi), i32(kv));
+            var allowed = true;
             if (partial) {
               allowed = mask_mod(i32(b), i32(h), i32(qi), i32(kv));
               if (DEBUG_COUNTS) {
                 atomicAdd(&counters[counter_at + 1u], 1u);
               }
             }
+            if (on_view && kv % ap.view_col_stride == 0u && allowed) {
+              picture[view_row * ap.view_cols + kv / ap.view_col_stride] = score;
+            }
+            if (!allowed) {
+              score = NEG_BIG;
+            }
+            s[j] = score;
+            chunk_max = max(chunk_max, score);
           }
-          s_tile[row * TK + j] = s;
-          allowed_tile[row * TK + j] = select(0u, 1u, allowed);
-        }
-        workgroupBarrier();
-
-        // Every lane of a row computes the same m and l, so no reduction is needed.
-        let keys = min(TK, kv_stop - c0);
-        var chunk_max = NEG_BIG;
-        for (var j = 0u; j < keys; j++) {
-          if (allowed_tile[row * TK + j] != 0u) {
-            chunk_max = max(chunk_max, s_tile[row * TK + j]);
-          }
-        }
-        if (chunk_max > NEG_BIG) {
-          let m_new = max(m, chunk_max);
-          let correction = exp(m - m_new);
-          l *= correction;
-          for (var t = 0u; t < DV_PER_LANE; t++) {
-            acc[t] *= correction;
-          }
-          for (var j = 0u; j < keys; j++) {
-            if (allowed_tile[row * TK + j] != 0u) {
-              let p = exp(s_tile[row * TK + j] - m_new);
-              l += p;
-              for (var t = 0u; t < DV_PER_LANE; t++) {
-                let d = lane + t * TC;
-                if (d < VALUE_DIM) {
-                  acc[t] += p * v_tile[j * VALUE_DIM + d];
+          // Only a chunk with an allowed key changes the state: the rows stay exact when a
+          // whole chunk is masked.
+          if (chunk_max > NEG_BIG) {
+            let m_new = max(m, chunk_max);
+            let correction = exp(m - m_new);
+            l *= correction;
+            for (var c = 0u; c < DV4; c++) {
+              acc[c] *= correction;
+            }
+            for (var j = 0u; j < keys; j++) {
+              if (s[j] > NEG_BIG) {
+                let p = exp(s[j] - m_new);
+                l += p;
+                for (var c = 0u; c < DV4; c++) {
+                  acc[c] += p * v_tile[j * DV4 + c];
                 }
               }
             }
+            m = m_new;
           }
-          m = m_new;
         }
         workgroupBarrier();
       }
@@ -195,14 +213,16 @@ fn attend(
     let row_at = (b * ap.heads + h) * ap.q_len + qi;
     // A row with no allowed key: output 0 and lse -inf, never NaN.
     let has_keys = l > 0.0;
-    for (var t = 0u; t < DV_PER_LANE; t++) {
-      let d = lane + t * TC;
-      if (d < VALUE_DIM) {
-        result[row_at * VALUE_DIM + d] = select(0.0, acc[t] / l, has_keys);
+    let inv = select(0.0, 1.0 / l, has_keys);
+    for (var c = 0u; c < DV4; c++) {
+      let o = acc[c] * inv;
+      for (var i = 0u; i < 4u; i++) {
+        let d = 4u * c + i;
+        if (d < VALUE_DIM) {
+          result[row_at * VALUE_DIM + d] = o[i];
+        }
       }
     }
-    if (lane == 0u) {
-      result[ap.lse_offset + row_at] = select(negative_infinity(), m + log(l), has_keys);
-    }
+    result[ap.lse_offset + row_at] = select(bitcast<f32>(ap.neg_inf_bits), m + log(l), has_keys);
   }
 }

@@ -19,6 +19,16 @@ export interface CpuRunOutput {
   ms: { blockMask: number; attention: number; view: number };
 }
 
+/** The CPU path's size limit, checked before inputs are allocated. */
+export function checkFitsCpu(shape: AttentionShape): void {
+  if (shape.Q > CPU_MAX_LENGTH || shape.KV > CPU_MAX_LENGTH) {
+    throw new RangeError(
+      `Without WebGPU, flexmask computes on the CPU, which handles Q_LEN and KV_LEN up to ${CPU_MAX_LENGTH} ` +
+        `(asked: Q_LEN=${shape.Q}, KV_LEN=${shape.KV}). Use a browser with WebGPU for longer sequences.`,
+    );
+  }
+}
+
 /** The float64 reference run of one scenario: what the GPU path is checked against. */
 export function runOnCpu(
   program: CompiledProgram,
@@ -27,12 +37,7 @@ export function runOnCpu(
   b: number,
   h: number,
 ): CpuRunOutput {
-  if (shape.Q > CPU_MAX_LENGTH || shape.KV > CPU_MAX_LENGTH) {
-    throw new RangeError(
-      `Without WebGPU, flexmask computes on the CPU, which handles Q_LEN and KV_LEN up to ${CPU_MAX_LENGTH} ` +
-        `(asked: Q_LEN=${shape.Q}, KV_LEN=${shape.KV}). Use a browser with WebGPU for longer sequences.`,
-    );
-  }
+  checkFitsCpu(shape);
   const mask = (bb: number, hh: number, q: number, kv: number) => program.mask(bb, hh, q, kv);
   const score = program.hasScoreMod
     ? (s: number, bb: number, hh: number, q: number, kv: number) => program.score(s, bb, hh, q, kv)

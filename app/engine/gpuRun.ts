@@ -63,13 +63,13 @@ export async function runOnGpu(
     );
     throwIfAborted(signal);
     onProgress?.(0.3, 'attention');
-    const attention = await runFlexAttention(buffers, timer, program, shape, qkv, gpuMask, {
+    const attention = await runFlexAttention(buffers, timer, program, shape, qkv, gpuMask, view, {
       debugCounts: options.debugCounts,
       tiles: options.tiles,
     });
     throwIfAborted(signal);
     onProgress?.(0.8, 'view');
-    const cells = await runViewScores(buffers, timer, program, shape, qkv, attention, view);
+    const cells = await runViewScores(buffers, timer, shape, attention);
     throwIfAborted(signal);
     const [blockMask, mask, outputs, counters] = await Promise.all([
       readBlockMask(buffers, gpuMask),

@@ -3,7 +3,8 @@ import type { CompiledProgram } from '../mask/types';
 import type { Scenario } from '../state/scenario';
 import { randomInputs } from '../tensors/random';
 import { throwIfAborted } from './abort';
-import { blockSummary } from './cpuRun';
+import { blockSummary, checkFitsCpu } from './cpuRun';
+import { checkFitsDevice } from './fits';
 import type { CpuRequest, CpuResponse } from './cpuProtocol';
 import { runOnGpu } from './gpuRun';
 import { checkShape, shapeOf, viewWindow } from './shape';
@@ -49,12 +50,14 @@ export async function runScenario(
 ): Promise<RunResult> {
   const shape = shapeOf(scenario);
   checkShape(shape);
-  const inputs = scenarioInputs(shape, scenario.seed, uploaded);
-  checkInputs(shape, inputs);
-  throwIfAborted(options.signal);
-  const view = viewWindow(shape, scenario.b, scenario.h);
   const gpu = await getGpu();
   throwIfAborted(options.signal);
+  // Sizes are checked before any input is allocated: a huge shape fails fast with a clear message.
+  if (gpu.kind === 'gpu') checkFitsDevice(shape, program.maskDeps, gpu.context.device.limits);
+  else checkFitsCpu(shape);
+  const inputs = scenarioInputs(shape, scenario.seed, uploaded);
+  checkInputs(shape, inputs);
+  const view = viewWindow(shape, scenario.b, scenario.h);
 
   if (gpu.kind === 'gpu') {
     const run = await runOnGpu(gpu.context.device, program, shape, inputs, view, options);
