@@ -4,8 +4,10 @@
  * without driving the UI for every case. Each area adds its checks as a module in app/testing/.
  */
 import * as foundation from './testing/foundationChecks';
+import * as mask from './testing/maskChecks';
+import * as engine from './testing/engineChecks';
 
-const harness = { ...foundation };
+const harness = { ...foundation, ...engine, ...mask };
 
 export type Harness = typeof harness;
 

@@ -11,6 +11,10 @@ import { randomInputs } from '../tensors/random';
 import type { AttentionShape } from '../engine/types';
 import type { CompiledProgram } from '../mask/types';
 import { blockMaskDifference, relativeError, type ErrorReport } from './compare';
+import { compile } from '../mask/compile';
+import { randomScenario, type RandomScenario } from './randomScenario';
+import { runScenario } from '../engine/run';
+import type { Scenario } from '../state/scenario';
 
 export interface EngineCase {
   shape: AttentionShape;
@@ -125,4 +129,88 @@ function countsDifference(
     }
   }
   return null;
+}
+
+/** Compiles a program's text in the page and compares GPU with reference on one case. */
+export async function compareWithReference(
+  source: string,
+  c: EngineCase,
+): Promise<EngineCaseReport> {
+  return compareProgramWithReference(compile(source), c);
+}
+
+/** One random scenario (see randomScenario.ts), run both ways, with the counting kernel. */
+export async function compareRandomScenario(
+  seed: number,
+): Promise<{ scenario: RandomScenario; report: EngineCaseReport }> {
+  const scenario = randomScenario(seed);
+  const report = await compareWithReference(scenario.source, {
+    shape: scenario.shape,
+    seed,
+    b: scenario.b,
+    h: scenario.h,
+    debugCounts: true,
+  });
+  return { scenario, report };
+}
+
+export interface RunSummary {
+  backend: 'gpu' | 'cpu';
+  sparsity: number;
+  computedBlocks: number;
+  totalBlocks: number;
+  viewRows: number;
+  viewCols: number;
+  rowStride: number;
+  colStride: number;
+  outNaN: number;
+  lseNaN: number;
+  timings: { stage: string; ms: number; source: string }[];
+  /** A few values to compare across runs: out and lse at fixed positions. */
+  outSample: number[];
+  lseSample: number[];
+  blockMaskChecksum: number;
+}
+
+/** Runs a whole scenario through the engine's public entry (GPU or CPU, whichever the page has). */
+export async function runScenarioSummary(
+  scenario: Scenario,
+): Promise<{ ok: true; summary: RunSummary } | { ok: false; message: string }> {
+  let result;
+  try {
+    result = await runScenario(scenario, compile(scenario.code), null);
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  const countNaN = (a: ArrayLike<number>) => {
+    let n = 0;
+    for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) n++;
+    return n;
+  };
+  const sample = (a: ArrayLike<number>) =>
+    Array.from({ length: 16 }, (_, i) => a[Math.floor((i * (a.length - 1)) / 15)]);
+  let checksum = 0;
+  const bm = result.blockMask;
+  for (const field of [bm.kvNumBlocks, bm.kvIndices, bm.fullKvNumBlocks, bm.fullKvIndices]) {
+    for (let i = 0; i < field.length; i++) checksum = (checksum * 31 + field[i] + 1) % 1000000007;
+  }
+  return {
+    ok: true,
+    summary: {
+      backend: result.backend,
+      sparsity: result.sparsity,
+      computedBlocks: result.computedBlocks,
+      totalBlocks: result.totalBlocks,
+      viewRows: result.view.rows,
+      viewCols: result.view.cols,
+      rowStride: result.view.rowStride,
+      colStride: result.view.colStride,
+      outNaN: countNaN(result.outputs.out),
+      lseNaN: countNaN(result.outputs.lse),
+      timings: result.timings,
+      outSample: sample(result.outputs.out),
+      lseSample: sample(result.outputs.lse),
+      blockMaskChecksum: checksum,
+    },
+  };
 }
