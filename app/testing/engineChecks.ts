@@ -214,3 +214,31 @@ export async function runScenarioSummary(
     },
   };
 }
+
+/**
+ * Times one scenario's stages: the GPU (median of `repeats` runs after a warm-up, timestamp
+ * queries) and the float64 reference on the CPU (one run). For notes and the bench, not tests.
+ */
+export async function timeStages(
+  source: string,
+  shape: AttentionShape,
+  repeats: number,
+  withReference: boolean,
+): Promise<{ gpu: Record<string, number>; referenceMs: Record<string, number> | null }> {
+  const gpu = await getGpu();
+  if (gpu.kind === 'none') throw new Error(gpu.reason);
+  const program = compile(source);
+  const inputs = randomInputs(shape, 1);
+  const view = viewWindow(shape, 0, 0);
+  const runs: Record<string, number[]> = {};
+  for (let i = 0; i <= repeats; i++) {
+    const run = await runOnGpu(gpu.context.device, program, shape, inputs, view);
+    if (i === 0) continue; // warm-up: pipelines compile on the first run
+    for (const t of run.timings) (runs[t.stage] ??= []).push(t.ms);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const gpuMs: Record<string, number> = {};
+  for (const [stage, xs] of Object.entries(runs)) gpuMs[stage] = median(xs);
+  const referenceMs = withReference ? runOnCpu(program, shape, inputs, 0, 0).ms : null;
+  return { gpu: gpuMs, referenceMs };
+}
