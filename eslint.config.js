@@ -38,6 +38,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist',
+      'dist-*',
+      'test-results-*',
       'node_modules',
       'playwright-report',
       'test-results',
