@@ -61,6 +61,21 @@ export function chooseTiles(
   return tiles;
 }
 
+/**
+ * Unrolls the kernel's short loops over vec4 columns (`for (var c = 0u; c < D4; c++) { one
+ * statement }`), so that `c` becomes a constant and the q registers and the accumulator can stay
+ * in registers instead of being indexed dynamically. The text is the kernel's own, never a
+ * user's; only numbers the host computed are substituted.
+ */
+export function unrollColumnLoops(source: string, counts: Record<'D4' | 'DV4', number>): string {
+  const loop = /for \(var c = 0u; c < (D4|DV4); c\+\+\) \{\n(\s*)([^\n]*;)\n\s*\}/g;
+  return source.replace(loop, (_match, bound: 'D4' | 'DV4', indent: string, body: string) =>
+    Array.from({ length: counts[bound] }, (_, k) => body.replace(/\bc\b/g, `${k}u`)).join(
+      `\n${indent}`,
+    ),
+  );
+}
+
 /** The kernel's compile-time constants, written by the host from validated integers. */
 function constants(tiles: AttentionTiles, shape: AttentionShape, debug: boolean): string {
   const u = (name: string, value: number) => `const ${name}: u32 = ${Math.trunc(value)}u;`;
@@ -92,6 +107,7 @@ export interface AttentionOptions {
   /** Build the counting variant of the kernel (for tests that prove skipping). */
   debugCounts?: boolean;
   tiles?: AttentionTiles;
+  unroll?: boolean;
 }
 
 export async function runFlexAttention(
@@ -122,7 +138,14 @@ export async function runFlexAttention(
     'read_write',
     'read_write',
   ]);
-  const code = `${program.wgsl}\n${constants(tiles, shape, debug)}\n${kernelSource}`;
+  const unrolled =
+    (options.unroll ?? true)
+      ? unrollColumnLoops(kernelSource, {
+          D4: Math.ceil(shape.D / 4),
+          DV4: Math.ceil(shape.DV / 4),
+        })
+      : kernelSource;
+  const code = `${program.wgsl}\n${constants(tiles, shape, debug)}\n${unrolled}`;
   const pipeline = await computePipeline(device, layout, 'flexAttention.wgsl', code, 'attend');
 
   const outLength = bh * shape.Q * shape.DV;

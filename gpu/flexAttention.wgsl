@@ -81,6 +81,16 @@ fn load4(which: u32, base: u32, width: u32, c: u32) -> vec4<f32> {
   return x;
 }
 
+// Writes the components of output column group c that lie inside VALUE_DIM.
+fn store_out(base: u32, c: u32, o: vec4<f32>) {
+  for (var i = 0u; i < 4u; i++) {
+    let d = 4u * c + i;
+    if (d < VALUE_DIM) {
+      result[base + d] = o[i];
+    }
+  }
+}
+
 @compute @workgroup_size(TQ)
 fn attend(
   @builtin(workgroup_id) wg: vec3<u32>,
@@ -215,13 +225,7 @@ fn attend(
     let has_keys = l > 0.0;
     let inv = select(0.0, 1.0 / l, has_keys);
     for (var c = 0u; c < DV4; c++) {
-      let o = acc[c] * inv;
-      for (var i = 0u; i < 4u; i++) {
-        let d = 4u * c + i;
-        if (d < VALUE_DIM) {
-          result[row_at * VALUE_DIM + d] = o[i];
-        }
-      }
+      store_out(row_at * VALUE_DIM, c, acc[c] * inv);
     }
     result[ap.lse_offset + row_at] = select(bitcast<f32>(ap.neg_inf_bits), m + log(l), has_keys);
   }

@@ -32,6 +32,7 @@ export interface GpuRunOutput {
 export interface GpuRunOptions extends RunOptions {
   debugCounts?: boolean;
   tiles?: AttentionTiles;
+  unroll?: boolean;
 }
 
 /** compile (done) -> BlockMask -> attention -> picture, on the GPU, then everything read back. */
@@ -66,6 +67,7 @@ export async function runOnGpu(
     const attention = await runFlexAttention(buffers, timer, program, shape, qkv, gpuMask, view, {
       debugCounts: options.debugCounts,
       tiles: options.tiles,
+      unroll: options.unroll,
     });
     throwIfAborted(signal);
     onProgress?.(0.8, 'view');

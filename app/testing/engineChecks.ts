@@ -224,6 +224,7 @@ export async function timeStages(
   shape: AttentionShape,
   repeats: number,
   withReference: boolean,
+  variant: { unroll?: boolean } = {},
 ): Promise<{ gpu: Record<string, number>; referenceMs: Record<string, number> | null }> {
   const gpu = await getGpu();
   if (gpu.kind === 'none') throw new Error(gpu.reason);
@@ -232,7 +233,7 @@ export async function timeStages(
   const view = viewWindow(shape, 0, 0);
   const runs: Record<string, number[]> = {};
   for (let i = 0; i <= repeats; i++) {
-    const run = await runOnGpu(gpu.context.device, program, shape, inputs, view);
+    const run = await runOnGpu(gpu.context.device, program, shape, inputs, view, variant);
     if (i === 0) continue; // warm-up: pipelines compile on the first run
     for (const t of run.timings) (runs[t.stage] ??= []).push(t.ms);
   }

@@ -1,5 +1,5 @@
 import { getGpu } from '../../gpu/device';
-import { runProgramProbe, type ProbeGrid } from '../../gpu/programProbe';
+import { buildProbePipeline, dispatchProbe, type ProbeGrid } from '../../gpu/programProbe';
 import { compile, MaskCompileError } from '../mask';
 
 export interface ProgramGpuResult {
@@ -32,17 +32,39 @@ export async function evaluateProgramsOnGpu(
   if (gpu.kind === 'none') throw new Error(gpu.reason);
   const cells = grid.B * grid.H * grid.Q * grid.KV;
   const inputs = Float32Array.from({ length: cells }, (_, i) => probeInputScore(i));
-  const results: ProgramGpuResult[] = [];
-  for (const source of sources) {
-    let program;
+  const device = gpu.context.device;
+  const compiled = sources.map((source) => {
     try {
-      program = compile(source);
+      return { program: compile(source) };
     } catch (error) {
-      const text = error instanceof MaskCompileError ? error.formatted : String(error);
-      results.push({ compileError: text, compileMessages: [], mask: [], inputs: [], scores: [] });
+      return { error: error instanceof MaskCompileError ? error.formatted : String(error) };
+    }
+  });
+  // Build every pipeline first, concurrently: shader compilation dominates on a software adapter.
+  const pipelines = await Promise.all(
+    compiled.map((c) => (c.program ? buildProbePipeline(device, c.program.wgsl) : undefined)),
+  );
+  const results: ProgramGpuResult[] = [];
+  for (let k = 0; k < sources.length; k += 1) {
+    const { program, error } = compiled[k];
+    const built = pipelines[k];
+    if (program === undefined || built === undefined) {
+      results.push({ compileError: error, compileMessages: [], mask: [], inputs: [], scores: [] });
       continue;
     }
-    const out = await runProgramProbe(gpu.context.device, program, grid, inputs);
+    if (built.pipeline === undefined) {
+      results.push({ compileMessages: built.messages, mask: [], inputs: [], scores: [] });
+      continue;
+    }
+    const out = await dispatchProbe(
+      device,
+      built.pipeline,
+      built.layouts,
+      program,
+      grid,
+      inputs,
+      built.messages,
+    );
     results.push({
       compileMessages: out.messages,
       mask: Array.from(out.mask),

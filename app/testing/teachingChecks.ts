@@ -1,0 +1,239 @@
+/**
+ * Teaching checks for the browser tests: the explain panel's model and the kernel walkthrough,
+ * computed from a real engine run (GPU in the test browser), against that run's own numbers:
+ * the picture's scores, probabilities and mask, the BlockMask, the out and lse the kernel wrote,
+ * and the counting kernel's tallies of the blocks it visited.
+ */
+import { runScenario } from '../engine/run';
+import type { AttentionShape, RunResult } from '../engine/types';
+import { compile } from '../mask/compile';
+import { PRESETS } from '../mask/presets';
+import { createTracer } from '../mask/trace';
+import type { CompiledProgram } from '../mask/types';
+import { explainCell, listedState, type BlockKind } from '../reference/explainCell';
+import { walkthrough } from '../reference/walkthrough';
+import { DEFAULT_SCENARIO, type Scenario } from '../state/scenario';
+import { createRandom, type Random } from '../tensors/random';
+import { compareProgramWithReference } from './engineChecks';
+
+const BLOCK_SIZES = [1, 2, 3, 4, 5, 8, 16];
+/** GPU f32 against float64: the engine suite's tolerance. */
+const TOLERANCE = 1e-4;
+
+export interface TeachingCase {
+  seed: number;
+  preset: string;
+  shape: AttentionShape;
+  b: number;
+  h: number;
+}
+
+/** A random preset at its example size with random small block sizes, run through the engine. */
+async function runRandomPreset(
+  seed: number,
+): Promise<{ c: TeachingCase; program: CompiledProgram; result: RunResult; random: Random }> {
+  const random = createRandom(seed);
+  const preset = PRESETS[random.nextInt(0, PRESETS.length - 1)];
+  const { Q, KV, B, H } = preset.example;
+  const pick = (xs: number[]) => xs[random.nextInt(0, xs.length - 1)];
+  const scenario: Scenario = {
+    ...DEFAULT_SCENARIO,
+    code: preset.source,
+    B,
+    H,
+    HKV: random.nextFloat() < 0.5 ? H : 1,
+    Q,
+    KV,
+    D: pick([1, 2, 4, 8]),
+    DV: pick([1, 3, 4, 8]),
+    blockQ: pick(BLOCK_SIZES),
+    blockKV: pick(BLOCK_SIZES),
+    seed,
+    b: random.nextInt(0, B - 1),
+    h: random.nextInt(0, H - 1),
+  };
+  const program = compile(scenario.code);
+  const result = await runScenario(scenario, program, null);
+  return {
+    c: { seed, preset: preset.id, shape: result.shape, b: result.view.b, h: result.view.h },
+    program,
+    result,
+    random,
+  };
+}
+
+function close(a: number, b: number, tolerance: number): boolean {
+  if (a === b) return true;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
+  return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+function problemOf(program: CompiledProgram, result: RunResult) {
+  return {
+    inputs: result.inputs,
+    shape: result.shape,
+    mask: (b: number, h: number, q: number, kv: number) => program.mask(b, h, q, kv),
+    score: program.hasScoreMod
+      ? (s: number, b: number, h: number, q: number, kv: number) => program.score(s, b, h, q, kv)
+      : null,
+    blockMask: result.blockMask,
+  };
+}
+
+export interface ExplainReport {
+  case: TeachingCase;
+  backend: string;
+  checked: number;
+  mismatches: string[];
+}
+
+/**
+ * What the explain panel shows for `cells` random cells of the (b, h) on screen, against the
+ * engine's picture of that (b, h) and its BlockMask.
+ */
+export async function explainEngineCells(seed: number, cells: number): Promise<ExplainReport> {
+  const { c, program, result, random } = await runRandomPreset(seed);
+  const tracer = createTracer(program);
+  const problem = { ...problemOf(program, result), lse: result.outputs.lse };
+  const { view, shape } = result;
+  const mismatches: string[] = [];
+  for (let k = 0; k < cells; k++) {
+    const q = random.nextInt(0, shape.Q - 1);
+    const kv = random.nextInt(0, shape.KV - 1);
+    const where = `cell (${c.b}, ${c.h}, ${q}, ${kv})`;
+    const cell = explainCell(problem, c.b, c.h, q, kv);
+    const traced = tracer.traceMask(c.b, c.h, q, kv);
+    const scored = tracer.traceScore(cell.rawScore, c.b, c.h, q, kv);
+    const i = (q / view.rowStride) * view.cols + kv / view.colStride;
+    const engineAllowed = view.mask[i] === 1;
+    if (traced.allowed !== engineAllowed || cell.allowed !== engineAllowed) {
+      mismatches.push(`${where}: mask trace ${traced.allowed}, engine ${engineAllowed}`);
+    }
+    if (!close(scored.score, cell.modifiedScore, 0)) {
+      mismatches.push(`${where}: score trace ${scored.score}, explain ${cell.modifiedScore}`);
+    }
+    if (!close(cell.finalScore, view.scores[i], TOLERANCE)) {
+      mismatches.push(`${where}: score ${cell.finalScore}, engine ${view.scores[i]}`);
+    }
+    if (Math.abs(cell.probability - view.probs[i]) > TOLERANCE) {
+      mismatches.push(`${where}: probability ${cell.probability}, engine ${view.probs[i]}`);
+    }
+    const engineState = listedState(
+      result.blockMask,
+      c.b,
+      c.h,
+      cell.block.qBlock,
+      cell.block.kvBlock,
+    );
+    if (cell.block.state !== engineState || cell.block.countedState !== engineState) {
+      mismatches.push(
+        `${where}: block ${cell.block.state} (counted ${cell.block.countedState}), engine ${engineState}`,
+      );
+    }
+  }
+  return { case: c, backend: result.backend, checked: cells, mismatches };
+}
+
+export interface WalkReport {
+  case: TeachingCase;
+  backend: string;
+  row: number;
+  queryBlock: number;
+  steps: number;
+  skipped: number;
+  mismatches: string[];
+}
+
+/**
+ * The walkthrough of a random row against the engine: its final out and lse equal the kernel's;
+ * it visits the BlockMask's partial list then its full list, which are exactly the blocks where
+ * mask_mod (counted here) allows some / all elements; and the counting kernel visited as many
+ * blocks as the walkthrough has steps.
+ */
+export async function walkthroughEngineRow(seed: number): Promise<WalkReport> {
+  const { c, program, result, random } = await runRandomPreset(seed);
+  const { shape, blockMask: bm } = result;
+  const b = random.nextInt(0, shape.B - 1);
+  const h = random.nextInt(0, shape.H - 1);
+  const row = random.nextInt(0, shape.Q - 1);
+  const queryBlock = Math.floor(row / bm.blockQ);
+  const walk = walkthrough(problemOf(program, result), { b, h, queryBlock, row });
+  const mismatches: string[] = [];
+  const where = `b ${b}, h ${h}, row ${row}, query block ${queryBlock}`;
+
+  // Final values against the kernel's.
+  const at = (b * shape.H + h) * shape.Q + row;
+  const engineLse = result.outputs.lse[at];
+  if (!close(walk.lse, engineLse, TOLERANCE)) {
+    mismatches.push(`${where}: lse ${walk.lse}, engine ${engineLse}`);
+  }
+  for (let d = 0; d < shape.DV; d++) {
+    const engine = result.outputs.out[at * shape.DV + d];
+    if (Math.abs(walk.out[d] - engine) > TOLERANCE * Math.max(1, Math.abs(engine))) {
+      mismatches.push(`${where}: out[${d}] ${walk.out[d]}, engine ${engine}`);
+    }
+  }
+
+  // The order: the engine BlockMask's lists, which must be the counted states, ascending.
+  const listRow = ((b % bm.B) * bm.H + (h % bm.H)) * bm.nQ + queryBlock;
+  const listed = [
+    ...Array.from({ length: bm.kvNumBlocks[listRow] }, (_, i) => ({
+      kind: 'partial',
+      kvBlock: bm.kvIndices[listRow * bm.nKV + i],
+    })),
+    ...Array.from({ length: bm.fullKvNumBlocks[listRow] }, (_, i) => ({
+      kind: 'full',
+      kvBlock: bm.fullKvIndices[listRow * bm.nKV + i],
+    })),
+  ];
+  const visited = walk.steps.map((s) => `${s.kind} ${s.kvBlock}`).join(', ');
+  if (visited !== listed.map((s) => `${s.kind} ${s.kvBlock}`).join(', ')) {
+    mismatches.push(`${where}: walkthrough visits [${visited}], BlockMask lists differ`);
+  }
+  const counted: BlockKind[] = [];
+  const qEnd = Math.min(shape.Q, (queryBlock + 1) * bm.blockQ);
+  for (let kb = 0; kb < bm.nKV; kb++) {
+    let allowed = 0;
+    for (let q = queryBlock * bm.blockQ; q < qEnd; q++) {
+      for (let kv = kb * bm.blockKV; kv < Math.min(shape.KV, (kb + 1) * bm.blockKV); kv++) {
+        if (program.mask(b, h, q, kv)) allowed++;
+      }
+    }
+    counted.push(allowed === 0 ? 'empty' : allowed === bm.blockQ * bm.blockKV ? 'full' : 'partial');
+  }
+  const expected = [
+    ...counted.flatMap((s, kb) => (s === 'partial' ? [`partial ${kb}`] : [])),
+    ...counted.flatMap((s, kb) => (s === 'full' ? [`full ${kb}`] : [])),
+  ].join(', ');
+  if (visited !== expected) {
+    mismatches.push(
+      `${where}: walkthrough visits [${visited}], counting mask_mod gives [${expected}]`,
+    );
+  }
+  const skipped = counted.flatMap((s, kb) => (s === 'empty' ? [kb] : []));
+  if (walk.skipped.join(',') !== skipped.join(',')) {
+    mismatches.push(`${where}: skipped [${walk.skipped}], counted empty [${skipped}]`);
+  }
+
+  // The counting kernel: how many blocks the GPU really visited for each query block.
+  if (result.backend === 'gpu') {
+    const counts = await compareProgramWithReference(program, {
+      shape,
+      seed,
+      b,
+      h,
+      debugCounts: true,
+    });
+    if (counts.counts !== null) mismatches.push(`counting kernel: ${counts.counts}`);
+    if (counts.blockMask !== null) mismatches.push(`BlockMask: ${counts.blockMask}`);
+  }
+  return {
+    case: c,
+    backend: result.backend,
+    row,
+    queryBlock,
+    steps: walk.steps.length,
+    skipped: walk.skipped.length,
+    mismatches,
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Test helpers for app/url: random valid scenarios, and a validity check written separately
+ * from validate.ts (straight from the issue's rules), so a decoder bug cannot hide behind the
+ * decoder's own validator. Imported by tests only.
+ */
+import fc from 'fast-check';
+import { VIEWS } from '../state/scenario';
+import type { Scenario } from '../state/scenario';
+import type { UrlLimits } from './limits';
+import { DEFAULT_URL_LIMITS } from './limits';
+
+/** Small seeded PRNG (mulberry32): the fuzz test prints its seed so a failure can be replayed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function divisorsOf(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+  return out;
+}
+
+/** Characters that stress percent-encoding: separators, escapes, newlines, non-ASCII. */
+export const AWKWARD_CHARS = [
+  '&',
+  '=',
+  '#',
+  '%',
+  '+',
+  '?',
+  ' ',
+  '\n',
+  '\t',
+  '\r',
+  '/',
+  ':',
+  ',',
+  '(',
+  ')',
+  '[',
+  ']',
+  '@',
+  '$',
+  '<',
+  '>',
+  '"',
+  "'",
+  '`',
+  '\\',
+  '~',
+  '!',
+  '*',
+  ';',
+  '|',
+  '{',
+  '}',
+  '^',
+  '\u0000',
+  'é',
+  'ß',
+  '中',
+  '😀',
+  '\u202e',
+  '\ufeff',
+  '%25',
+  '%3D',
+];
+
+/** Program text: a mix of code-like words and awkward characters. */
+export const codeArb = (maxLength: number, minLength = 0): fc.Arbitrary<string> =>
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(...AWKWARD_CHARS),
+        fc.string({ unit: 'binary', maxLength: 8 }),
+        fc.constantFrom(
+          'def mask_mod(b, h, q_idx, kv_idx):\n    return ',
+          'q_idx >= kv_idx',
+          'W = 3\n',
+        ),
+      ),
+      { minLength, maxLength },
+    )
+    .map((parts) => parts.join(''));
+
+export const scenarioArb = (code: fc.Arbitrary<string>): fc.Arbitrary<Scenario> =>
+  fc
+    .record({
+      code,
+      B: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxB }),
+      H: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxH }),
+      Q: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxSeqLen }),
+      KV: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxSeqLen }),
+      D: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxHeadDim }),
+      DV: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxHeadDim }),
+      blockQ: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxBlockSize }),
+      blockKV: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxBlockSize }),
+      seed: fc.integer({ min: 0, max: 0xffffffff }),
+      view: fc.constantFrom(...VIEWS),
+    })
+    .chain((base) =>
+      fc
+        .record({
+          HKV: fc.constantFrom(...divisorsOf(base.H)),
+          b: fc.integer({ min: 0, max: base.B - 1 }),
+          h: fc.integer({ min: 0, max: base.H - 1 }),
+        })
+        .map((rest) => ({ ...base, ...rest })),
+    );
+
+/** A random valid scenario from a seeded PRNG (cheaper than fast-check for 100,000 cases). */
+export function randomScenario(rand: () => number, code: string): Scenario {
+  const int = (min: number, max: number): number => min + Math.floor(rand() * (max - min + 1));
+  const L = DEFAULT_URL_LIMITS;
+  const B = int(1, L.maxB);
+  const H = int(1, L.maxH);
+  const divisors = divisorsOf(H);
+  return {
+    code,
+    B,
+    H,
+    HKV: divisors[int(0, divisors.length - 1)],
+    Q: int(1, L.maxSeqLen),
+    KV: int(1, L.maxSeqLen),
+    D: int(1, L.maxHeadDim),
+    DV: int(1, L.maxHeadDim),
+    blockQ: int(1, L.maxBlockSize),
+    blockKV: int(1, L.maxBlockSize),
+    seed: int(0, 0xffffffff),
+    view: VIEWS[int(0, VIEWS.length - 1)],
+    b: int(0, B - 1),
+    h: int(0, H - 1),
+  };
+}
+
+/** What is wrong with a scenario by the issue's rules, written out longhand; empty when valid. */
+export function violations(s: Scenario, limits: UrlLimits = DEFAULT_URL_LIMITS): string[] {
+  const out: string[] = [];
+  const whole = (name: string, value: number, min: number, max: number): void => {
+    if (!Number.isInteger(value) || value < min || value > max || Object.is(value, -0)) {
+      out.push(`${name}=${value} not a whole number in ${min}..${max}`);
+    }
+  };
+  if (typeof s.code !== 'string') out.push('code is not a string');
+  else if (s.code.length > limits.maxCodeChars) out.push('code too long');
+  else if (!isWellFormed(s.code)) out.push('code has a lone surrogate');
+  whole('B', s.B, 1, limits.maxB);
+  whole('H', s.H, 1, limits.maxH);
+  whole('HKV', s.HKV, 1, s.H);
+  if (s.H % s.HKV !== 0) out.push(`HKV=${s.HKV} does not divide H=${s.H}`);
+  whole('Q', s.Q, 1, limits.maxSeqLen);
+  whole('KV', s.KV, 1, limits.maxSeqLen);
+  whole('D', s.D, 1, limits.maxHeadDim);
+  whole('DV', s.DV, 1, limits.maxHeadDim);
+  whole('blockQ', s.blockQ, 1, limits.maxBlockSize);
+  whole('blockKV', s.blockKV, 1, limits.maxBlockSize);
+  whole('seed', s.seed, 0, 2 ** 32 - 1);
+  if (!(VIEWS as readonly string[]).includes(s.view)) out.push(`view=${s.view}`);
+  whole('b', s.b, 0, s.B - 1);
+  whole('h', s.h, 0, s.H - 1);
+  if (Object.keys(s).length !== 14) out.push(`has ${Object.keys(s).length} keys, not 14`);
+  return out;
+}
+
+/** Every high surrogate followed by a low one, and no low one alone (a code-unit walk). */
+function isWellFormed(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff) return false;
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    }
+  }
+  return true;
+}
