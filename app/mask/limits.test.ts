@@ -1,0 +1,113 @@
+import { describe, expect, test } from 'vitest';
+import { compile, compileWithLimits, DEFAULT_LIMITS, MaskCompileError } from './index';
+
+/** Compiles, expecting a MaskCompileError; returns it and how long compile() took. */
+function timedError(compileIt: () => unknown): { error: MaskCompileError; ms: number } {
+  const start = performance.now();
+  try {
+    compileIt();
+  } catch (error) {
+    const ms = performance.now() - start;
+    expect(error).toBeInstanceOf(MaskCompileError);
+    return { error: error as MaskCompileError, ms };
+  }
+  throw new Error('expected a compile error');
+}
+
+const MASK = 'def mask_mod(b, h, q_idx, kv_idx):\n    return ';
+
+describe('limits give an error within milliseconds', () => {
+  test('100000 nested parentheses', () => {
+    const deep = `${MASK}${'('.repeat(100000)}q_idx${')'.repeat(100000)} > 0\n`;
+    const { error, ms } = timedError(() => compile(deep));
+    expect(error.kind).toBe('LimitError');
+    expect(ms).toBeLessThan(50);
+    // Under the size limit, the nesting limit itself answers.
+    const nested = `${MASK}${'('.repeat(1000)}q_idx${')'.repeat(1000)} > 0\n`;
+    const second = timedError(() => compile(nested));
+    expect(second.error.detail).toMatch(/too many nested parentheses \(the limit is 64\)/);
+    expect(second.ms).toBeLessThan(50);
+  });
+
+  test('deep nesting within the bracket limit is still bounded (unary chains)', () => {
+    const { error, ms } = timedError(() => compile(`${MASK}${'-'.repeat(50000)}q_idx > 0\n`));
+    expect(error.kind).toBe('LimitError');
+    // 50 KB of text is read before the parser meets the nesting limit: this says "no hang".
+    expect(ms).toBeLessThan(500);
+  });
+
+  test('a source over 100 KB', () => {
+    const huge = `${MASK}True\n${'# padding\n'.repeat(11000)}`;
+    const { error, ms } = timedError(() => compile(huge));
+    expect(error.detail).toMatch(/the limit is 102400/);
+    expect(ms).toBeLessThan(50);
+  });
+
+  test('a huge tensor literal', () => {
+    const values = Array.from({ length: 70000 }, () => '1').join(',');
+    const { error, ms } = timedError(() => compile(`t = [${values}]\nmask_mod = noop_mask\n`));
+    expect(error.kind).toBe('LimitError');
+    expect(ms).toBeLessThan(50);
+  });
+
+  test('a tensor over the element limit (with a small source limit out of the way)', () => {
+    const values = Array.from({ length: 70000 }, () => '1').join(',');
+    const limits = { ...DEFAULT_LIMITS, maxSourceLength: 1_000_000 };
+    const { error, ms } = timedError(() =>
+      compileWithLimits(`t = [${values}]\nmask_mod = noop_mask\n`, limits),
+    );
+    expect(error.detail).toMatch(/70000 elements \(the limit is 65536\)/);
+    // 140 KB of text is read first; this bound only says "no hang".
+    expect(ms).toBeLessThan(1500);
+  });
+
+  test('a very long flat expression', () => {
+    const { error, ms } = timedError(() => compile(`${MASK}q_idx${' + 1'.repeat(20000)} > 0\n`));
+    expect(error.detail).toMatch(/expression too long/);
+    // 80 KB of text is read first; this bound only says "no hang".
+    expect(ms).toBeLessThan(500);
+  });
+
+  test('calls nested past the inlining depth', () => {
+    const defs = Array.from(
+      { length: 40 },
+      (_, i) => `def f${i + 1}(x):\n    return f${i}(x) + 1\n`,
+    ).join('');
+    const { error, ms } = timedError(() =>
+      compile(`def f0(x):\n    return x\n${defs}${MASK}f40(q_idx) > 0\n`),
+    );
+    expect(error.detail).toMatch(/calls nest too deeply \(the limit is 32/);
+    expect(ms).toBeLessThan(200);
+  });
+
+  test('exponential inlining hits the node limit', () => {
+    const defs = Array.from(
+      { length: 30 },
+      (_, i) => `def g${i + 1}(x):\n    return g${i}(x + 1) + g${i}(x - 1)\n`,
+    ).join('');
+    const { error, ms } = timedError(() =>
+      compile(`def g0(x):\n    return x\n${defs}${MASK}g30(q_idx) > 0\n`),
+    );
+    expect(error.detail).toMatch(/more than 200000 operations/);
+    expect(ms).toBeLessThan(2000);
+  });
+
+  test('deep indentation', () => {
+    let body = '';
+    for (let i = 0; i < 80; i += 1) body += `${' '.repeat(4 * (i + 1))}if q_idx > ${i}:\n`;
+    body += `${' '.repeat(4 * 81)}return True\n    return False\n`;
+    const { error, ms } = timedError(() => compile(`def mask_mod(b, h, q_idx, kv_idx):\n${body}`));
+    expect(error.kind).toBe('LimitError');
+    expect(ms).toBeLessThan(50);
+  });
+
+  test('a long chain of dependent assignments compiles and stays fast', () => {
+    const lines = Array.from({ length: 300 }, () => '    x = x * 3 + (x >> 2)\n').join('');
+    const start = performance.now();
+    const p = compile(
+      `def mask_mod(b, h, q_idx, kv_idx):\n    x = q_idx\n${lines}    return x != kv_idx\n`,
+    );
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(typeof p.mask(0, 0, 3, 4)).toBe('boolean');
+  });
+});
