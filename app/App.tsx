@@ -1,6 +1,23 @@
 import { AdapterStatus } from '../components/AdapterStatus';
+import { CompileErrorMessage } from '../components/CompileErrorMessage';
+import { ExportPanel } from '../components/ExportPanel';
+import { FigurePanel } from '../components/FigurePanel';
+import { InputControls } from '../components/InputControls';
+import { ParameterControls } from '../components/ParameterControls';
+import { PresetGallery } from '../components/PresetGallery';
+import { ProgramEditor } from '../components/ProgramEditor';
+import { RunStats } from '../components/RunStats';
+import { RunStatus } from '../components/RunStatus';
+import { ShapeControls } from '../components/ShapeControls';
+import { PresetCard } from '../components/PresetCard';
+import { TeachingEmbedView, TeachingPanels } from '../components/TeachingPanels';
+import { teachingEmbedFromHash } from '../components/teachingEmbed';
+
+// Embed mode for the teaching panels (`#...&embed=1&panel=explain|walkthrough`).
+const teachingEmbed = teachingEmbedFromHash(window.location.hash);
 
 export function App() {
+  if (teachingEmbed) return <TeachingEmbedView embed={teachingEmbed} />;
   return (
     <div className="app">
       <header className="app-header">
@@ -9,7 +26,30 @@ export function App() {
           FlexAttention masks, BlockMasks and block-sparse attention, on your GPU.
         </p>
         <AdapterStatus />
+        <RunStatus />
       </header>
+      <main className="workspace">
+        <div className="column column-program">
+          <section className="panel program" aria-labelledby="program-heading">
+            <h2 id="program-heading">Program</h2>
+            <ProgramEditor />
+            <CompileErrorMessage />
+          </section>
+          <ParameterControls />
+          <PresetCard />
+          <PresetGallery />
+        </div>
+        <div className="column column-result">
+          <FigurePanel />
+          <TeachingPanels />
+          <RunStats />
+          <div className="result-controls">
+            <ShapeControls />
+            <InputControls />
+          </div>
+          <ExportPanel />
+        </div>
+      </main>
     </div>
   );
 }

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import type { AttentionInputs, RunOptions, RunResult } from '../engine/types';
+import type { CompiledProgram } from '../mask/types';
+import { asCompileProblem, shapeProblem, startRunner, type RunnerDeps } from './runner';
+import { DEFAULT_SCENARIO, type Scenario } from './scenario';
+import { createPlaygroundStore, setCode, setShape, setView } from './store';
+
+/** A fake engine: each call waits until the test resolves it, and records its options. */
+function fakeEngine() {
+  const calls: {
+    scenario: Scenario;
+    options: RunOptions;
+    resolve: (r: RunResult) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+  const runScenario = (
+    scenario: Scenario,
+    _program: CompiledProgram,
+    _uploaded: Partial<AttentionInputs> | null,
+    options: RunOptions,
+  ) =>
+    new Promise<RunResult>((resolve, reject) => {
+      calls.push({ scenario, options, resolve, reject });
+    });
+  return { calls, runScenario };
+}
+
+function fakeProgram(source: string): CompiledProgram {
+  if (source.includes('BROKEN')) {
+    throw Object.assign(new Error("name 'BROKEN' is not defined"), {
+      span: { start: source.indexOf('BROKEN'), end: source.indexOf('BROKEN') + 6 },
+      line: 1,
+      column: 1,
+      formatted: "NameError: name 'BROKEN' is not defined",
+    });
+  }
+  return { source } as unknown as CompiledProgram;
+}
+
+function fakeResult(tag: number): RunResult {
+  return { sparsity: tag, view: { rows: 10, cols: 10 } } as unknown as RunResult;
+}
+
+describe('startRunner', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function setup() {
+    const store = createPlaygroundStore(DEFAULT_SCENARIO);
+    const engine = fakeEngine();
+    const compile = vi.fn(fakeProgram);
+    const deps: RunnerDeps = {
+      compile,
+      runScenario: engine.runScenario,
+      prepareInputs: () => null,
+      debounceMs: 150,
+    };
+    const stop = startRunner(store, deps);
+    return { store, engine, compile, stop };
+  }
+
+  test('runs at once, then marks done with the result', async () => {
+    const { store, engine, stop } = setup();
+    expect(engine.calls).toHaveLength(1);
+    expect(store.getState().status).toBe('running');
+    engine.calls[0].resolve(fakeResult(1));
+    await vi.runAllTimersAsync();
+    expect(store.getState().status).toBe('done');
+    expect(store.getState().result?.sparsity).toBe(1);
+    stop();
+  });
+
+  test('edits are debounced: a burst of edits gives one run, after the quiet time', async () => {
+    const { store, engine, stop } = setup();
+    engine.calls[0].resolve(fakeResult(1));
+    await vi.runAllTimersAsync();
+    for (let i = 0; i < 5; i++) {
+      setShape({ Q: 11 + i }, store);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(engine.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(engine.calls).toHaveLength(2);
+    expect(engine.calls[1].scenario.Q).toBe(15);
+    stop();
+  });
+
+  test('a newer edit aborts the run in flight, and the stale result never lands', async () => {
+    const { store, engine, stop } = setup();
+    const first = engine.calls[0];
+    setShape({ KV: 12 }, store);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(first.options.signal?.aborted).toBe(true);
+    first.resolve(fakeResult(111));
+    engine.calls[1].resolve(fakeResult(222));
+    await vi.runAllTimersAsync();
+    expect(store.getState().result?.sparsity).toBe(222);
+    expect(store.getState().status).toBe('done');
+    stop();
+  });
+
+  test('changing only the view does not run again', async () => {
+    const { store, engine, stop } = setup();
+    setView('blocks', store);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(engine.calls).toHaveLength(1);
+    stop();
+  });
+
+  test('a compile error keeps the last result and says what is wrong', async () => {
+    const { store, engine, stop } = setup();
+    engine.calls[0].resolve(fakeResult(7));
+    await vi.runAllTimersAsync();
+    setCode('x = BROKEN', store);
+    await vi.advanceTimersByTimeAsync(150);
+    const state = store.getState();
+    expect(state.status).toBe('error');
+    expect(state.compileError?.formatted).toContain('BROKEN');
+    expect(state.compileError?.span).toEqual({ start: 4, end: 10 });
+    expect(state.result?.sparsity).toBe(7);
+    expect(engine.calls).toHaveLength(1);
+    setCode('x = 1', store);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(store.getState().compileError).toBeNull();
+    expect(engine.calls).toHaveLength(2);
+    stop();
+  });
+
+  test('progress reports reach the store while running', async () => {
+    const { store, engine, stop } = setup();
+    engine.calls[0].options.onProgress?.(0.5, 'attention');
+    expect(store.getState().progress).toEqual({ fraction: 0.5, stage: 'attention' });
+    stop();
+  });
+
+  test('an engine failure is an error with its message; a bad shape never reaches the engine', async () => {
+    const { store, engine, stop } = setup();
+    engine.calls[0].reject(new Error('device lost'));
+    await vi.runAllTimersAsync();
+    expect(store.getState().status).toBe('error');
+    expect(store.getState().runError).toBe('device lost');
+    setShape({ H: 6, HKV: 4 }, store);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(engine.calls).toHaveLength(1);
+    expect(store.getState().runError).toMatch(/multiple of Hkv/);
+    stop();
+  });
+
+  test('the same program text is compiled once', async () => {
+    const { store, compile, stop } = setup();
+    setShape({ Q: 20 }, store);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(compile).toHaveBeenCalledTimes(1);
+    stop();
+  });
+});
+
+describe('helpers', () => {
+  test('asCompileProblem reads a MaskCompileError-shaped object and nothing else', () => {
+    expect(asCompileProblem(new Error('x'))).toBeNull();
+    expect(asCompileProblem(null)).toBeNull();
+    const problem = asCompileProblem({
+      message: 'm',
+      formatted: 'f',
+      span: { start: 1, end: 2 },
+      line: 3,
+      column: 4,
+    });
+    expect(problem).toEqual({
+      message: 'm',
+      formatted: 'f',
+      span: { start: 1, end: 2 },
+      line: 3,
+      column: 4,
+    });
+  });
+  test('shapeProblem', () => {
+    expect(shapeProblem(DEFAULT_SCENARIO)).toBeNull();
+    expect(shapeProblem({ ...DEFAULT_SCENARIO, Q: 0 })).toMatch(/Q_LEN/);
+    expect(shapeProblem({ ...DEFAULT_SCENARIO, H: 8, HKV: 3 })).toMatch(/multiple/);
+  });
+});

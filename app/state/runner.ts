@@ -1,0 +1,184 @@
+/**
+ * Keeps the result in step with the scenario: after each edit (debounced), compile the program
+ * and run it; a newer edit aborts the run in flight, so only the latest scenario's result lands.
+ * The compiler and the engine are passed in, so tests can drive this with fakes.
+ */
+import type { AttentionInputs, RunOptions, RunResult } from '../engine/types';
+import type { CompiledProgram } from '../mask/types';
+import type { Scenario } from './scenario';
+import {
+  compileFailed,
+  compileSucceeded,
+  runFailed,
+  runProgress,
+  runStarted,
+  runSucceeded,
+  type CompileProblem,
+  type PlaygroundState,
+  type PlaygroundStore,
+} from './store';
+
+export interface RunnerDeps {
+  compile: (source: string) => CompiledProgram;
+  runScenario: (
+    scenario: Scenario,
+    program: CompiledProgram,
+    uploaded: Partial<AttentionInputs> | null,
+    options: RunOptions,
+  ) => Promise<RunResult>;
+  /** Turns the uploads into [B, H, S, D] tensors for this scenario; throws with a message. */
+  prepareInputs: (state: PlaygroundState) => Partial<AttentionInputs> | null;
+  /** Quiet time after an edit before a run starts. */
+  debounceMs?: number;
+}
+
+/** What MaskCompileError carries; read structurally so this module needs no compiler import. */
+export function asCompileProblem(error: unknown): CompileProblem | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const e = error as Record<string, unknown>;
+  const span = e.span as Record<string, unknown> | undefined;
+  if (typeof e.formatted !== 'string' || typeof span !== 'object' || span === null) return null;
+  if (typeof span.start !== 'number' || typeof span.end !== 'number') return null;
+  return {
+    message: typeof e.message === 'string' ? e.message : e.formatted,
+    formatted: e.formatted,
+    span: { start: span.start, end: span.end },
+    line: typeof e.line === 'number' ? e.line : 0,
+    column: typeof e.column === 'number' ? e.column : 0,
+  };
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function isAbort(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'AbortError'
+  );
+}
+
+/** Shape rules the page checks before asking the engine (the engine checks them too). */
+export function shapeProblem(s: Scenario): string | null {
+  const sizes: [string, number][] = [
+    ['B', s.B],
+    ['H', s.H],
+    ['Hkv', s.HKV],
+    ['Q_LEN', s.Q],
+    ['KV_LEN', s.KV],
+    ['D', s.D],
+    ['Dv', s.DV],
+    ['Q block size', s.blockQ],
+    ['KV block size', s.blockKV],
+  ];
+  for (const [name, value] of sizes) {
+    if (!Number.isInteger(value) || value < 1)
+      return `${name} must be a whole number of 1 or more.`;
+  }
+  if (s.H % s.HKV !== 0) {
+    return `H (${s.H}) must be a multiple of Hkv (${s.HKV}): each key/value head serves H / Hkv query heads (GQA).`;
+  }
+  return null;
+}
+
+/** The parts of the state that change the result (the view name only changes the picture). */
+function runInputs(state: PlaygroundState) {
+  return { scenario: state.scenario, uploads: state.uploads };
+}
+
+function sameInputs(a: ReturnType<typeof runInputs>, b: ReturnType<typeof runInputs>): boolean {
+  const keys = Object.keys(a.scenario) as (keyof Scenario)[];
+  const sameScenario = keys.every((k) => k === 'view' || a.scenario[k] === b.scenario[k]);
+  return sameScenario && a.uploads === b.uploads;
+}
+
+/** Starts the loop; returns a function that stops it and aborts any run in flight. */
+export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => void {
+  const debounceMs = deps.debounceMs ?? 150;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let controller: AbortController | null = null;
+  let compiled: { source: string; program: CompiledProgram } | null = null;
+  let last = runInputs(store.getState());
+
+  const run = () => {
+    timer = null;
+    controller?.abort();
+    controller = null;
+    const state = store.getState();
+    const scenario = state.scenario;
+
+    let program: CompiledProgram;
+    if (compiled && compiled.source === scenario.code) {
+      program = compiled.program;
+    } else {
+      try {
+        program = deps.compile(scenario.code);
+      } catch (error) {
+        const problem = asCompileProblem(error);
+        if (problem) compileFailed(problem, store);
+        else runFailed(`The compiler failed: ${errorMessage(error)}`, store);
+        return;
+      }
+      compiled = { source: scenario.code, program };
+      compileSucceeded(program, store);
+    }
+
+    const shapeError = shapeProblem(scenario);
+    if (shapeError) {
+      runFailed(shapeError, store);
+      return;
+    }
+    let uploaded: Partial<AttentionInputs> | null;
+    try {
+      uploaded = deps.prepareInputs(state);
+    } catch (error) {
+      runFailed(errorMessage(error), store);
+      return;
+    }
+
+    const mine = new AbortController();
+    controller = mine;
+    runStarted(store);
+    deps
+      .runScenario(scenario, program, uploaded, {
+        signal: mine.signal,
+        onProgress: (fraction, stage) => {
+          if (!mine.signal.aborted) runProgress(fraction, stage, store);
+        },
+      })
+      .then(
+        (result) => {
+          if (mine.signal.aborted) return;
+          controller = null;
+          runSucceeded(result, scenario, store);
+        },
+        (error: unknown) => {
+          if (mine.signal.aborted || isAbort(error)) return;
+          controller = null;
+          runFailed(errorMessage(error), store);
+        },
+      );
+  };
+
+  const schedule = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(run, debounceMs);
+  };
+
+  const unsubscribe = store.subscribe((state) => {
+    const next = runInputs(state);
+    if (sameInputs(next, last)) return;
+    last = next;
+    schedule();
+  });
+  run();
+
+  return () => {
+    unsubscribe();
+    if (timer !== null) clearTimeout(timer);
+    controller?.abort();
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * The playground's one store. Three slices: the scenario (what the user chose, the only thing a
+ * share link carries), the view (how the user looks at the result: zoom, hover, gallery search)
+ * and the run (what the engine last produced, derived and never written back into the scenario).
+ * Actions are plain functions so the runner, the URL code and tests call them without React.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { RunResult, Stage } from '../engine/types';
+import type { CompiledProgram, SourceSpan } from '../mask/types';
+import type { Layout } from '../tensors/layout';
+import type { Tensor } from '../tensors/tensor';
+import { DEFAULT_SCENARIO, type Scenario, type ViewName } from './scenario';
+
+export type RunStatus = 'idle' | 'running' | 'done' | 'error';
+
+/** A compile error reduced to what the page shows; plain data so tests can compare it. */
+export interface CompileProblem {
+  message: string;
+  /** Python-style text: the message, the line and a caret under the span. */
+  formatted: string;
+  span: SourceSpan;
+  line: number;
+  column: number;
+}
+
+/** Which of the three input tensors an upload replaces. */
+export type InputName = 'q' | 'k' | 'v';
+
+/** One uploaded tensor file, as read; turned into [B, H, S, D] when a run starts. */
+export interface UploadedFile {
+  fileName: string;
+  /** The tensor as the file stored it (float types only; others are refused on upload). */
+  tensor: Tensor;
+  /** 'auto' picks the layout whose sizes match the scenario. */
+  layout: UploadLayout;
+}
+
+export type UploadLayout = 'auto' | Layout;
+
+export interface ScenarioSlice {
+  scenario: Scenario;
+  uploads: Record<InputName, UploadedFile | null>;
+  /** Why an upload was refused (malformed, wrong dtype, too large), per input. */
+  uploadErrors: Record<InputName, string | null>;
+}
+
+export interface ZoomTransform {
+  /** Scale: 1 shows the whole picture. */
+  k: number;
+  /** Translation in CSS pixels of the plot area. */
+  x: number;
+  y: number;
+}
+
+/** The cell under the pointer, in data coordinates of the view on screen. */
+export interface HoverCell {
+  row: number;
+  col: number;
+}
+
+/** A clicked cell in token coordinates of the (b, h) on screen: what the explain panel shows. */
+export interface SelectedCell {
+  q: number;
+  kv: number;
+}
+
+export interface ViewSlice {
+  zoom: ZoomTransform;
+  hover: HoverCell | null;
+  galleryQuery: string;
+  // Teaching panels (components/ExplainPanel, KernelWalkthrough, PresetCard).
+  selectedCell: SelectedCell | null;
+  /** The preset whose card the gallery shows (the last one used). */
+  presetCard: string | null;
+}
+
+export interface RunSlice {
+  status: RunStatus;
+  progress: { fraction: number; stage: Stage } | null;
+  /** The last successful run and the scenario and program that produced it. */
+  result: RunResult | null;
+  resultScenario: Scenario | null;
+  program: CompiledProgram | null;
+  compileError: CompileProblem | null;
+  /** A run that failed for another reason (shape mismatch, engine error, device loss). */
+  runError: string | null;
+  /** How many runs have finished (done or failed): lets a test wait for the run after an edit. */
+  runCount: number;
+}
+
+export type PlaygroundState = ScenarioSlice & ViewSlice & RunSlice;
+
+export const IDENTITY_ZOOM: ZoomTransform = { k: 1, x: 0, y: 0 };
+
+function initialState(scenario: Scenario): PlaygroundState {
+  return {
+    scenario,
+    uploads: { q: null, k: null, v: null },
+    uploadErrors: { q: null, k: null, v: null },
+    zoom: IDENTITY_ZOOM,
+    hover: null,
+    galleryQuery: '',
+    selectedCell: null,
+    presetCard: null,
+    status: 'idle',
+    progress: null,
+    result: null,
+    resultScenario: null,
+    program: null,
+    compileError: null,
+    runError: null,
+    runCount: 0,
+  };
+}
+
+export function createPlaygroundStore(scenario: Scenario = DEFAULT_SCENARIO) {
+  return createStore<PlaygroundState>()(() => initialState(scenario));
+}
+
+export type PlaygroundStore = ReturnType<typeof createPlaygroundStore>;
+
+/** The page's store. Tests make their own with createPlaygroundStore. */
+export const playground = createPlaygroundStore();
+
+// ---------------------------------------------------------------- scenario slice
+
+export type ShapeField = 'B' | 'H' | 'HKV' | 'Q' | 'KV' | 'D' | 'DV' | 'blockQ' | 'blockKV';
+
+export function setCode(code: string, store: PlaygroundStore = playground): void {
+  store.setState((s) => ({ scenario: { ...s.scenario, code } }));
+}
+
+/** Sets shape fields; keeps the chosen batch item and head inside the new sizes. */
+export function setShape(
+  fields: Partial<Pick<Scenario, ShapeField>>,
+  store: PlaygroundStore = playground,
+): void {
+  store.setState((s) => {
+    const scenario = { ...s.scenario, ...fields };
+    scenario.b = Math.min(scenario.b, scenario.B - 1);
+    scenario.h = Math.min(scenario.h, scenario.H - 1);
+    return { scenario };
+  });
+}
+
+export function setSeed(seed: number, store: PlaygroundStore = playground): void {
+  store.setState((s) => ({ scenario: { ...s.scenario, seed } }));
+}
+
+export function setView(view: ViewName, store: PlaygroundStore = playground): void {
+  store.setState((s) => ({ scenario: { ...s.scenario, view }, hover: null }));
+}
+
+export function setBatchHead(b: number, h: number, store: PlaygroundStore = playground): void {
+  store.setState((s) => ({
+    scenario: {
+      ...s.scenario,
+      b: clampIndex(b, s.scenario.B),
+      h: clampIndex(h, s.scenario.H),
+    },
+  }));
+}
+
+function clampIndex(i: number, size: number): number {
+  if (!Number.isFinite(i)) return 0;
+  return Math.max(0, Math.min(size - 1, Math.trunc(i)));
+}
+
+/** Replaces the whole scenario (a share link, a reset). Uploads stay: they are not in links. */
+export function loadScenario(scenario: Scenario, store: PlaygroundStore = playground): void {
+  store.setState({ scenario, zoom: IDENTITY_ZOOM, hover: null });
+}
+
+export function setUpload(
+  input: InputName,
+  file: UploadedFile | null,
+  store: PlaygroundStore = playground,
+): void {
+  store.setState((s) => ({
+    uploads: { ...s.uploads, [input]: file },
+    uploadErrors: { ...s.uploadErrors, [input]: null },
+  }));
+}
+
+export function setUploadLayout(
+  input: InputName,
+  layout: UploadLayout,
+  store: PlaygroundStore = playground,
+): void {
+  store.setState((s) => {
+    const current = s.uploads[input];
+    if (!current) return {};
+    return { uploads: { ...s.uploads, [input]: { ...current, layout } } };
+  });
+}
+
+export function setUploadError(
+  input: InputName,
+  message: string | null,
+  store: PlaygroundStore = playground,
+): void {
+  store.setState((s) => ({
+    uploads: message ? { ...s.uploads, [input]: null } : s.uploads,
+    uploadErrors: { ...s.uploadErrors, [input]: message },
+  }));
+}
+
+// ---------------------------------------------------------------- view slice
+
+export function setZoom(zoom: ZoomTransform, store: PlaygroundStore = playground): void {
+  store.setState({ zoom });
+}
+
+export function resetZoom(store: PlaygroundStore = playground): void {
+  store.setState({ zoom: IDENTITY_ZOOM });
+}
+
+export function setHover(hover: HoverCell | null, store: PlaygroundStore = playground): void {
+  const current = store.getState().hover;
+  if (current === hover) return;
+  if (current && hover && current.row === hover.row && current.col === hover.col) return;
+  store.setState({ hover });
+}
+
+export function setGalleryQuery(query: string, store: PlaygroundStore = playground): void {
+  store.setState({ galleryQuery: query });
+}
+
+export function selectCell(cell: SelectedCell | null, store: PlaygroundStore = playground): void {
+  store.setState({ selectedCell: cell });
+}
+
+export function showPresetCard(id: string | null, store: PlaygroundStore = playground): void {
+  store.setState({ presetCard: id });
+}
+
+// ---------------------------------------------------------------- run slice
+
+export function runStarted(store: PlaygroundStore = playground): void {
+  store.setState({ status: 'running', progress: null });
+}
+
+export function runProgress(
+  fraction: number,
+  stage: Stage,
+  store: PlaygroundStore = playground,
+): void {
+  store.setState({ progress: { fraction, stage } });
+}
+
+export function compileSucceeded(
+  program: CompiledProgram,
+  store: PlaygroundStore = playground,
+): void {
+  store.setState({ program, compileError: null });
+}
+
+/** Keeps the last result on screen: a typo must not blank the picture. */
+export function compileFailed(problem: CompileProblem, store: PlaygroundStore = playground): void {
+  store.setState((s) => ({
+    compileError: problem,
+    status: 'error',
+    progress: null,
+    runCount: s.runCount + 1,
+  }));
+}
+
+export function runSucceeded(
+  result: RunResult,
+  scenario: Scenario,
+  store: PlaygroundStore = playground,
+): void {
+  const previous = store.getState().result;
+  const sameSize =
+    previous !== null &&
+    previous.view.rows === result.view.rows &&
+    previous.view.cols === result.view.cols;
+  store.setState({
+    result,
+    resultScenario: scenario,
+    status: 'done',
+    progress: null,
+    runError: null,
+    runCount: store.getState().runCount + 1,
+    // A new picture size starts unzoomed; the same size keeps the user's place.
+    ...(sameSize ? {} : { zoom: IDENTITY_ZOOM, hover: null }),
+  });
+}
+
+export function runFailed(message: string, store: PlaygroundStore = playground): void {
+  store.setState((s) => ({
+    runError: message,
+    status: 'error',
+    progress: null,
+    runCount: s.runCount + 1,
+  }));
+}

@@ -1,0 +1,54 @@
+import { useMemo } from 'react';
+import { useStore } from 'zustand';
+import { hasMaskMod, hasScoreMod, leadingComment } from '../app/state/compose';
+import { buildFigure } from '../app/state/figure';
+import { programName } from '../app/state/figureTitle';
+import { playground } from '../app/state/store';
+import { BlockSummary } from './BlockSummary';
+import { FigureCaption } from './FigureCaption';
+import { HeatmapFigure } from './HeatmapFigure';
+import { HoverReadout } from './HoverReadout';
+import { ViewTabs } from './ViewTabs';
+
+/** The view tabs, the picture of the chosen view, its caption and the hover readout. */
+export function FigurePanel() {
+  const result = useStore(playground, (s) => s.result);
+  const resultScenario = useStore(playground, (s) => s.resultScenario);
+  const view = useStore(playground, (s) => s.scenario.view);
+
+  const code = resultScenario?.code ?? '';
+  const spec = useMemo(() => {
+    if (!result) return null;
+    return buildFigure({
+      result,
+      view,
+      name: programName(code),
+      hasMask: hasMaskMod(code),
+      hasScoreMod: hasScoreMod(code),
+    });
+  }, [result, view, code]);
+
+  return (
+    <section className="panel figure-panel" aria-label="Result">
+      <ViewTabs />
+      <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
+        {spec && result ? (
+          <>
+            <FigureCaption
+              view={view}
+              colourMap={spec.colourMap}
+              about={leadingComment(code)}
+              rows={result.shape.Q}
+              cols={result.shape.KV}
+            />
+            <HeatmapFigure spec={spec} />
+            <HoverReadout />
+            {view === 'blocks' && <BlockSummary result={result} />}
+          </>
+        ) : (
+          <p className="muted placeholder">Computing the first picture…</p>
+        )}
+      </div>
+    </section>
+  );
+}

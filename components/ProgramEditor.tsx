@@ -1,0 +1,76 @@
+import { useEffect, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import { playground, setCode } from '../app/state/store';
+import type { EditorHandle } from './codeEditor';
+
+const LABEL = 'Program: mask_mod and score_mod in Python';
+
+/**
+ * The program text, the single source of truth. CodeMirror (with Python highlighting) loads
+ * after the first paint; until then a plain text area holds the same text.
+ */
+export function ProgramEditor() {
+  const code = useStore(playground, (s) => s.scenario.code);
+  const compileError = useStore(playground, (s) => s.compileError);
+  const hostRef = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<EditorHandle | null>(null);
+  const [ready, setReady] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    import('./codeEditor').then(
+      ({ createEditor }) => {
+        const host = hostRef.current;
+        if (cancelled || !host) return;
+        editorRef.current = createEditor(
+          host,
+          playground.getState().scenario.code,
+          (text) => setCode(text),
+          LABEL,
+        );
+        setReady(true);
+      },
+      (error: unknown) => {
+        if (!cancelled) setLoadError(error instanceof Error ? error.message : String(error));
+      },
+    );
+    return () => {
+      cancelled = true;
+      editorRef.current?.destroy();
+      editorRef.current = null;
+    };
+  }, []);
+
+  // Edits from elsewhere (sliders, the gallery, a share link) flow into the editor.
+  useEffect(() => {
+    editorRef.current?.setText(code);
+  }, [code, ready]);
+
+  useEffect(() => {
+    editorRef.current?.setError(
+      compileError ? { span: compileError.span, message: compileError.message } : null,
+    );
+  }, [compileError, ready]);
+
+  return (
+    <div className="editor" data-testid="program-editor" data-ready={ready}>
+      <div ref={hostRef} className="editor-host" hidden={!ready} />
+      {!ready && (
+        <textarea
+          className="editor-fallback"
+          aria-label={LABEL}
+          spellCheck={false}
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          rows={Math.min(24, code.split('\n').length + 1)}
+        />
+      )}
+      {loadError && (
+        <p className="error-text">
+          The code editor could not load ({loadError}); the plain text area still works.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import { useStore } from 'zustand';
+import { playground } from '../app/state/store';
+
+const STAGE_NAMES = {
+  compile: 'compiling',
+  blockMask: 'building the BlockMask',
+  attention: 'running attention',
+  view: 'drawing the view',
+} as const;
+
+/** Whether a run is going, done or failed; `data-state` is what tests wait on. */
+export function RunStatus() {
+  const status = useStore(playground, (s) => s.status);
+  const progress = useStore(playground, (s) => s.progress);
+  const compileError = useStore(playground, (s) => s.compileError);
+  const runError = useStore(playground, (s) => s.runError);
+  const runCount = useStore(playground, (s) => s.runCount);
+  let text: string;
+  if (status === 'running') {
+    text = progress ? `Running: ${STAGE_NAMES[progress.stage]}…` : 'Running…';
+  } else if (status === 'error') {
+    text = compileError ? 'The program has an error; showing the last result.' : 'Run failed.';
+  } else if (status === 'done') {
+    text = 'Up to date.';
+  } else {
+    text = 'Waiting for the first run…';
+  }
+  return (
+    <div
+      className="run-status"
+      data-testid="run-status"
+      data-state={status}
+      data-runs={runCount}
+      role="status"
+    >
+      <span className={`status-dot status-${status}`} aria-hidden="true" />
+      <span>{text}</span>
+      {status === 'running' && progress && (
+        <progress
+          max={1}
+          value={progress.fraction}
+          aria-label="Run progress"
+          data-testid="run-progress"
+        />
+      )}
+      {status === 'error' && runError && !compileError && (
+        <span className="error-text" data-testid="run-error">
+          {runError}
+        </span>
+      )}
+    </div>
+  );
+}

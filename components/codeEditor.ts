@@ -1,0 +1,107 @@
+/**
+ * The CodeMirror 6 editor, loaded on demand (a dynamic import keeps it out of the first bundle).
+ * It edits the program text; compile errors arrive as a lint diagnostic that underlines the span.
+ */
+import { basicSetup } from 'codemirror';
+import { python } from '@codemirror/lang-python';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { EditorState } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import { tags } from '@lezer/highlight';
+import type { SourceSpan } from '../app/mask/types';
+
+/** Colours come from CSS variables, so the editor follows the page's light or dark theme. */
+const highlight = HighlightStyle.define([
+  { tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword], color: 'var(--syn-keyword)' },
+  { tag: [tags.number, tags.bool, tags.null], color: 'var(--syn-number)' },
+  { tag: [tags.string], color: 'var(--syn-string)' },
+  { tag: [tags.comment, tags.lineComment], color: 'var(--syn-comment)', fontStyle: 'italic' },
+  {
+    tag: [tags.function(tags.definition(tags.variableName)), tags.function(tags.variableName)],
+    color: 'var(--syn-function)',
+  },
+  { tag: [tags.operator, tags.compareOperator, tags.logicOperator], color: 'var(--syn-operator)' },
+  { tag: [tags.propertyName], color: 'var(--syn-property)' },
+]);
+
+export interface EditorHandle {
+  /** Replaces the text (keeping the cursor where the text around it is unchanged). */
+  setText(text: string): void;
+  /** Underlines a compile error's span, or clears it. */
+  setError(error: { span: SourceSpan; message: string } | null): void;
+  focus(): void;
+  destroy(): void;
+}
+
+export function createEditor(
+  parent: HTMLElement,
+  text: string,
+  onChange: (text: string) => void,
+  label: string,
+): EditorHandle {
+  let applyingExternal = false;
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: text,
+      extensions: [
+        basicSetup,
+        python(),
+        syntaxHighlighting(highlight),
+        lintGutter(),
+        EditorView.lineWrapping,
+        EditorView.contentAttributes.of({ 'aria-label': label }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged && !applyingExternal) onChange(update.state.doc.toString());
+        }),
+      ],
+    }),
+  });
+
+  return {
+    setText(next) {
+      const current = view.state.doc.toString();
+      if (current === next) return;
+      // Replace only the changed middle, so the cursor and scroll stay put for a slider edit.
+      let start = 0;
+      while (start < current.length && start < next.length && current[start] === next[start]) {
+        start += 1;
+      }
+      let endCurrent = current.length;
+      let endNext = next.length;
+      while (
+        endCurrent > start &&
+        endNext > start &&
+        current[endCurrent - 1] === next[endNext - 1]
+      ) {
+        endCurrent -= 1;
+        endNext -= 1;
+      }
+      applyingExternal = true;
+      view.dispatch({
+        changes: { from: start, to: endCurrent, insert: next.slice(start, endNext) },
+      });
+      applyingExternal = false;
+    },
+    setError(error) {
+      const length = view.state.doc.length;
+      if (!error) {
+        view.dispatch(setDiagnostics(view.state, []));
+        return;
+      }
+      const from = Math.max(0, Math.min(error.span.start, length));
+      let to = Math.max(from, Math.min(error.span.end, length));
+      if (to === from && to < length) to += 1;
+      view.dispatch(
+        setDiagnostics(view.state, [{ from, to, severity: 'error', message: error.message }]),
+      );
+    },
+    focus() {
+      view.focus();
+    },
+    destroy() {
+      view.destroy();
+    },
+  };
+}
