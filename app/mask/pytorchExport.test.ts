@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from './compile';
 import { PRESETS, presetById, type Preset } from './presets';
 import type { CompiledProgram, PythonExportShape } from './types';
+import { pythonWithNumpy } from '../testing/node/python';
 
 /**
  * The PyTorch export must mean what the program means. Each preset's `python(shape)` text is run
@@ -75,36 +75,12 @@ interface ShimResult {
 }
 
 function python(args: string[], input?: string) {
-  return spawnSync('python3', args, {
+  return spawnSync(pythonWithNumpy(), args, {
     input,
     encoding: 'utf8',
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });
-}
-
-/** NumPy is the shim's only dependency; as root on Debian install it, elsewhere say how. */
-function ensureNumpy(): void {
-  const probe = python(['-c', 'import numpy']);
-  if (probe.error) {
-    throw new Error(`python3 is needed for the PyTorch export test: ${probe.error.message}`);
-  }
-  if (probe.status === 0) return;
-  if (process.getuid?.() === 0 && existsSync('/etc/debian_version')) {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const apt = (args: string[]) => spawnSync('apt-get', args, { encoding: 'utf8', env });
-    let install = apt(['install', '-y', 'python3-numpy']);
-    if (install.status !== 0) {
-      apt(['update']);
-      install = apt(['install', '-y', 'python3-numpy']);
-    }
-    if (install.status === 0 && python(['-c', 'import numpy']).status === 0) return;
-    throw new Error(`apt-get install -y python3-numpy failed:\n${install.stderr}`);
-  }
-  throw new Error(
-    'The PyTorch export test needs NumPy for python3. Install it: `apt-get install python3-numpy` ' +
-      '(Debian/Ubuntu) or `python3 -m pip install numpy`.',
-  );
 }
 
 function exportShape(preset: Preset): PythonExportShape {
@@ -156,7 +132,7 @@ const prepared = new Map<string, Prepared>();
 const results = new Map<string, ShimResult>();
 
 beforeAll(() => {
-  ensureNumpy();
+  pythonWithNumpy();
   const random = seededRandom(SEED);
   const cases: ShimCase[] = [];
   for (const preset of [...PRESETS, ...ATTN_GYM_CASES.map(([, p]) => p)]) {

@@ -4,18 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNpy, writeNpy } from './npy';
+import { pythonWithNumpy } from '../testing/node/python';
 import { TensorFileError, type DType, type Tensor } from './tensor';
 
 const FIXTURES = resolve(__dirname, '../../e2e/fixtures');
-
-function hasNumpy(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Python floats as repr strings (JSON has no inf or nan), read back here exactly. */
 function fromRepr(text: string): number {
@@ -90,12 +82,14 @@ interface NumpyCase {
   values: string[];
 }
 
-describe.skipIf(!hasNumpy())('parseNpy on files NumPy wrote (needs python3 with numpy)', () => {
+describe('parseNpy on files NumPy wrote (needs python3 with numpy)', () => {
   let dir = '';
   let meta: Record<string, NumpyCase> = {};
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'flexmask-npy-'));
-    meta = JSON.parse(execFileSync('python3', ['-c', NUMPY_CASES, dir], { encoding: 'utf-8' }));
+    meta = JSON.parse(
+      execFileSync(pythonWithNumpy(), ['-c', NUMPY_CASES, dir], { encoding: 'utf-8' }),
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -159,7 +153,7 @@ for name in sys.argv[2:]:
 print(json.dumps(out))`;
     const names = Object.keys(tensors);
     const loaded: Record<string, NumpyCase> = JSON.parse(
-      execFileSync('python3', ['-c', script, dir, ...names], { encoding: 'utf-8' }),
+      execFileSync(pythonWithNumpy(), ['-c', script, dir, ...names], { encoding: 'utf-8' }),
     );
     for (const [name, tensor] of Object.entries(tensors)) {
       expect(loaded[name].shape, name).toEqual(tensor.shape);
