@@ -6,8 +6,9 @@
 import * as foundation from './testing/foundationChecks';
 import * as mask from './testing/maskChecks';
 import * as engine from './testing/engineChecks';
+import * as teaching from './testing/teachingChecks';
 
-const harness = { ...foundation, ...engine, ...mask };
+const harness = { ...foundation, ...engine, ...mask, ...teaching };
 
 export type Harness = typeof harness;
 
