@@ -71,14 +71,33 @@ fn classify(
   // Padding past Q_LEN / KV_LEN counts as False, so an edge block is never full.
   var any_true = false;
   var any_false = rows < bp.block_q || cols < bp.block_kv;
-  let count = rows * cols;
-  for (var e = lid; e < count; e += CLASSIFY_THREADS) {
-    let allowed = mask_mod(b, h, i32(q0 + e / cols), i32(kv0 + e % cols));
-    any_true = any_true || allowed;
-    any_false = any_false || !allowed;
-    // Seeing both is enough to call the block partial; stop early.
-    if (any_true && any_false) {
-      break;
+  // Each invocation owns whole rows (or, in a block wider than tall, whole columns) and walks
+  // along them, so the part of mask_mod that depends only on q_idx (or kv_idx) is the same for
+  // the whole inner loop and the shader compiler can hoist it out.
+  if (rows >= cols) {
+    for (var r = lid; r < rows && !(any_true && any_false); r += CLASSIFY_THREADS) {
+      let q = i32(q0 + r);
+      for (var c = 0u; c < cols; c++) {
+        let allowed = mask_mod(b, h, q, i32(kv0 + c));
+        any_true = any_true || allowed;
+        any_false = any_false || !allowed;
+        // Seeing both is enough to call the block partial; stop early.
+        if (any_true && any_false) {
+          break;
+        }
+      }
+    }
+  } else {
+    for (var c = lid; c < cols && !(any_true && any_false); c += CLASSIFY_THREADS) {
+      let kv = i32(kv0 + c);
+      for (var r = 0u; r < rows; r++) {
+        let allowed = mask_mod(b, h, i32(q0 + r), kv);
+        any_true = any_true || allowed;
+        any_false = any_false || !allowed;
+        if (any_true && any_false) {
+          break;
+        }
+      }
     }
   }
   if (any_true) {
