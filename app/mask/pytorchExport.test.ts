@@ -5,6 +5,7 @@ import { compile } from './compile';
 import { PRESETS, presetById, type Preset } from './presets';
 import type { CompiledProgram, PythonExportShape } from './types';
 import { pythonWithNumpy } from '../testing/node/python';
+import { seededRandom } from './randomProgram';
 
 /**
  * The PyTorch export must mean what the program means. Each preset's `python(shape)` text is run
@@ -86,18 +87,6 @@ function python(args: string[], input?: string) {
 function exportShape(preset: Preset): PythonExportShape {
   const { B, H, Q, KV } = preset.example;
   return { B, H, HKV: H, Q, KV, D: 8, DV: 8, blockQ: BLOCK_Q, blockKV: BLOCK_KV };
-}
-
-/** mulberry32, seeded per run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The CPU back end's dense mask, one string of 0/1 per (b, h, q) row. */

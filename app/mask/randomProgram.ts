@@ -8,6 +8,8 @@
  * so no subexpression folds to a constant division by zero or negative shift (compile errors).
  */
 
+import { uniformFloats } from '../tensors/random';
+
 type Env = { b: number; h: number; q: number; kv: number; score: number; locals: number[] };
 type Eval = (env: Env) => number;
 interface Gen {
@@ -15,17 +17,8 @@ interface Gen {
   run: Eval;
 }
 
-/** mulberry32: a tiny seeded PRNG, enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded uniform stream the generators draw from (the project's one PRNG). */
+export const seededRandom = uniformFloats;
 
 const wrap = (x: number): number => {
   const m = ((x % 4294967296) + 4294967296) % 4294967296;

@@ -78,3 +78,8 @@ export function randomInputs(shape: AttentionShape, seed: number): AttentionInpu
     v: randomNormals(B * HKV * KV * DV, streamSeed(seed, 3)),
   };
 }
+
+/** A bare stream of uniform floats in [0, 1) from one seed: the test-data generators' source. */
+export function uniformFloats(seed: number): () => number {
+  return createRandom(seed).nextFloat;
+}
