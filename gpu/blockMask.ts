@@ -129,20 +129,16 @@ export async function buildBlockMask(
   const group0 = bindGroup0(device, layout, [uniform, classes, lists, dense]);
   const group1 = programBindGroup(buffers, layout, program);
 
-  const encoder = device.createCommandEncoder({ label: 'blockMask' });
-  const pass = encoder.beginComputePass(timer.passDescriptor('blockMask'));
-  pass.setBindGroup(0, group0);
-  pass.setBindGroup(1, group1);
-  pass.setPipeline(classify);
-  pass.dispatchWorkgroups(nKV, nQ, bh);
-  pass.setPipeline(kvLayout);
-  pass.dispatchWorkgroups(Math.ceil((bh * nQ) / 64));
-  pass.setPipeline(qLayout);
-  pass.dispatchWorkgroups(Math.ceil((bh * nKV) / 64));
-  pass.setPipeline(denseView);
-  pass.dispatchWorkgroups(Math.ceil(view.cols / 8), Math.ceil(view.rows / 8));
-  pass.end();
-  await timer.submit('blockMask', encoder.finish());
+  await timer.runStage(
+    'blockMask',
+    [group0, group1],
+    [
+      { pipeline: classify, workgroups: [nKV, nQ, bh] },
+      { pipeline: kvLayout, workgroups: [Math.ceil((bh * nQ) / 64)] },
+      { pipeline: qLayout, workgroups: [Math.ceil((bh * nKV) / 64)] },
+      { pipeline: denseView, workgroups: [Math.ceil(view.cols / 8), Math.ceil(view.rows / 8)] },
+    ],
+  );
   return { sizes, nQ, nKV, offsets, lists, dense, view };
 }
 

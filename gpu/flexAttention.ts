@@ -196,14 +196,7 @@ export async function runFlexAttention(
   ]);
   const group1 = programBindGroup(buffers, layout, program);
 
-  const encoder = device.createCommandEncoder({ label: 'flexAttention' });
-  const pass = encoder.beginComputePass(timer.passDescriptor('attention'));
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, group0);
-  pass.setBindGroup(1, group1);
-  pass.dispatchWorkgroups(nTiles, bh);
-  pass.end();
-  await timer.submit('attention', encoder.finish());
+  await timer.runStage('attention', [group0, group1], [{ pipeline, workgroups: [nTiles, bh] }]);
   return {
     result,
     lseOffset: outLength,

@@ -55,6 +55,27 @@ export class StageTimer {
     }
   }
 
+  /**
+   * Runs one stage: a single compute pass with the two bind groups set once and the dispatches
+   * in order (WebGPU makes each dispatch's writes visible to the next), timed as one stage.
+   */
+  async runStage(
+    name: string,
+    bindGroups: [GPUBindGroup, GPUBindGroup],
+    dispatches: { pipeline: GPUComputePipeline; workgroups: [number, number?, number?] }[],
+  ): Promise<void> {
+    const encoder = this.device.createCommandEncoder({ label: name });
+    const pass = encoder.beginComputePass(this.passDescriptor(name));
+    pass.setBindGroup(0, bindGroups[0]);
+    pass.setBindGroup(1, bindGroups[1]);
+    for (const { pipeline, workgroups } of dispatches) {
+      pass.setPipeline(pipeline);
+      pass.dispatchWorkgroups(...workgroups);
+    }
+    pass.end();
+    await this.submit(name, encoder.finish());
+  }
+
   /** Reads all timestamps back; stages without one report their wall time. */
   async results(): Promise<MeasuredStage[]> {
     const measured: MeasuredStage[] = [];

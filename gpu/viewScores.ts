@@ -59,14 +59,7 @@ export async function runViewScores(
     ],
   });
 
-  const encoder = device.createCommandEncoder({ label: 'viewScores' });
-  const pass = encoder.beginComputePass(timer.passDescriptor('view'));
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, group0);
-  pass.setBindGroup(1, group1);
-  pass.dispatchWorkgroups(groupsX, groupsY);
-  pass.end();
-  await timer.submit('view', encoder.finish());
+  await timer.runStage('view', [group0, group1], [{ pipeline, workgroups: [groupsX, groupsY] }]);
   const [scores, p] = await Promise.all([
     buffers.read(attention.picture, 4 * cells),
     buffers.read(probs, 4 * cells),
