@@ -12,12 +12,20 @@ import { ShapeControls } from '../components/ShapeControls';
 import { PresetCard } from '../components/PresetCard';
 import { TeachingEmbedView, TeachingPanels } from '../components/TeachingPanels';
 import { teachingEmbedFromHash } from '../components/teachingEmbed';
+import { EmbedView } from '../components/EmbedView';
+import { LinkProblems } from '../components/LinkProblems';
+import { ShareDialog } from '../components/ShareDialog';
+import { useStore } from 'zustand';
+import { playground } from './state/store';
 
 // Embed mode for the teaching panels (`#...&embed=1&panel=explain|walkthrough`).
 const teachingEmbed = teachingEmbedFromHash(window.location.hash);
 
 export function App() {
+  // A share link's `&embed=1` (without a teaching panel): the figure alone, for an iframe.
+  const embed = useStore(playground, (s) => s.embed);
   if (teachingEmbed) return <TeachingEmbedView embed={teachingEmbed} />;
+  if (embed) return <EmbedView />;
   return (
     <div className="app">
       <header className="app-header">
@@ -27,7 +35,9 @@ export function App() {
         </p>
         <AdapterStatus />
         <RunStatus />
+        <ShareDialog />
       </header>
+      <LinkProblems />
       <main className="workspace">
         <div className="column column-program">
           <section className="panel program" aria-labelledby="program-heading">

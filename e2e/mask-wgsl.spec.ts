@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { compile } from '../app/mask';
-import { randomProgram } from '../app/mask/randomProgram';
+import { checkSource, compile } from '../app/mask';
+import { boundsOf } from '../app/mask/bounds';
+import { randomProgram, seededRandom } from '../app/mask/randomProgram';
 import { DEFAULT_CODE } from '../app/state/scenario';
 import { callHarness, openHarness, watchErrors } from './helpers';
 
@@ -142,4 +143,96 @@ test.describe('compiled WGSL on the GPU matches the CPU back end', () => {
       expect(errors).toEqual([]);
     });
   }
+});
+
+const BOUNDS_RANDOM_PROGRAMS = 50;
+const BOUNDS_BOXES = 96;
+
+/** Boxes [b, h, q_lo, q_hi, kv_lo, kv_hi]: mostly near the origin, some at the i32 edges or huge. */
+function boundsBoxes(seed: number): number[][] {
+  const rand = seededRandom(seed);
+  const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+  const start = (): number => {
+    const r = rand();
+    if (r < 0.06) return 2147483647 - int(0, 30);
+    if (r < 0.12) return -2147483648;
+    return int(-6, 40);
+  };
+  return Array.from({ length: BOUNDS_BOXES }, (_, k) => {
+    const q = start();
+    const kv = start();
+    // A few boxes longer than any slice bounds would scan (4096).
+    const long = k % 16 === 0 ? 5000 : int(0, 20);
+    const qHi = Math.min(2147483647, q + long);
+    return [int(0, 2), int(0, 3), q, qHi, kv, Math.min(2147483647, kv + int(0, 20))];
+  });
+}
+
+/** A lookup tensor longer than the bounds scan limit, so its reads go unknown past it. */
+const LONG_TENSOR_PROGRAM = `T = [${Array.from({ length: 5000 }, (_, i) => (i * 7919) % 23).join(', ')}]
+def mask_mod(b, h, q_idx, kv_idx):
+    return (T[q_idx] < T[kv_idx] + 3) & (T[q_idx // 2 - 2] != 5)
+`;
+
+/** Runs mask_mod_bounds on the GPU and checks it equals boundsOf on the CPU, box by box. */
+async function checkBounds(
+  page: Page,
+  programs: { label: string; source: string }[],
+  boxes: number[][],
+): Promise<void> {
+  const started = Date.now();
+  const results = await callHarness(
+    page,
+    'evaluateBoundsOnGpu',
+    programs.map((p) => p.source),
+    boxes,
+  );
+  console.log(
+    `mask-wgsl bounds: ${programs.length} programs on the GPU in ${Date.now() - started} ms`,
+  );
+  expect(results).toHaveLength(programs.length);
+  const counts = [0, 0, 0];
+  programs.forEach(({ label, source }, k) => {
+    const r = results[k];
+    const where = `${label}\n${source}`;
+    expect(r.compileError, where).toBeUndefined();
+    expect(
+      r.compileMessages.filter((m) => m.startsWith('error')),
+      where,
+    ).toEqual([]);
+    const checked = checkSource(source);
+    const mismatches: string[] = [];
+    boxes.forEach((box, i) => {
+      const [b, h, qLo, qHi, kvLo, kvHi] = box;
+      const want = boundsOf(checked, b, h, qLo, qHi, kvLo, kvHi);
+      counts[want] += 1;
+      if (r.bounds[i] !== want)
+        mismatches.push(`box [${box.join(', ')}]: GPU ${r.bounds[i]}, CPU ${want}`);
+    });
+    expect(mismatches.slice(0, 10), where).toEqual([]);
+  });
+  console.log(`mask-wgsl bounds answers (0 / 1 / 2): ${counts.join(' / ')}`);
+}
+
+test.describe('mask_mod_bounds on the GPU matches boundsOf on the CPU', () => {
+  test('hand-written programs, every preset and random programs', async ({ page }) => {
+    test.setTimeout(240_000);
+    const errors = watchErrors(page);
+    await openHarness(page);
+    const boxes = boundsBoxes(BASE_SEED ^ 0x2545f491);
+    await checkBounds(
+      page,
+      [
+        ...HANDWRITTEN.map((p) => ({ label: p.name, source: p.source })),
+        { label: 'a tensor longer than the scan limit', source: LONG_TENSOR_PROGRAM },
+      ],
+      boxes,
+    );
+    const programs = Array.from({ length: BOUNDS_RANDOM_PROGRAMS }, (_, i) => {
+      const seed = (BASE_SEED + 7777 + i) % 2 ** 31;
+      return { label: `seed ${seed} (base seed ${BASE_SEED})`, source: randomProgram(seed).source };
+    });
+    await checkBounds(page, programs, boxes);
+    expect(errors).toEqual([]);
+  });
 });

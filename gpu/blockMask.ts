@@ -1,6 +1,6 @@
 import kernelSource from './blockMask.wgsl?raw';
 import type { BlockMaskData } from '../app/engine/types';
-import type { KernelProgram, ViewWindow } from './programTypes';
+import type { BlockMaskProgram, ViewWindow } from './programTypes';
 import {
   BufferSet,
   bindGroup0,
@@ -71,7 +71,7 @@ const LAYOUT_KEY = 'blockMask';
 export async function buildBlockMask(
   buffers: BufferSet,
   timer: StageTimer,
-  program: KernelProgram,
+  program: BlockMaskProgram,
   sizes: BlockMaskSizes,
   view: ViewWindow,
 ): Promise<GpuBlockMask> {
@@ -89,7 +89,7 @@ export async function buildBlockMask(
     'read_write',
     'read_write',
   ]);
-  const code = `${program.wgsl}\n${kernelSource}`;
+  const code = `${program.wgsl}\n${program.wgslBounds}\n${kernelSource}`;
   const [classify, kvLayout, qLayout, denseView] = await Promise.all(
     ['classify', 'kv_layout', 'q_layout', 'dense_view'].map((entry) =>
       computePipeline(device, layout, 'blockMask.wgsl', code, entry),

@@ -4,7 +4,7 @@
 //   kv_layout: one invocation per row (b, h, q block): counts and index lists of the kv side.
 //   q_layout:  one invocation per column (b, h, kv block): the q-side transposes.
 //   dense_view: the 0/1 mask of one (b, h), sampled with strides for the picture.
-// The program's mask_mod and its bindings (@group(1)) are prepended by the host.
+// The program's mask_mod, mask_mod_bounds and bindings (@group(1)) are prepended by the host.
 
 struct BlockParams {
   q_len: u32,
@@ -45,6 +45,9 @@ const CLASSIFY_THREADS: u32 = 64u;
 @group(0) @binding(2) var<storage, read_write> lists: array<i32>;
 @group(0) @binding(3) var<storage, read_write> dense: array<u32>;
 
+const UNKNOWN: u32 = 2u;
+
+var<workgroup> proven: u32;
 var<workgroup> saw_true: atomic<u32>;
 var<workgroup> saw_false: atomic<u32>;
 
@@ -58,19 +61,31 @@ fn classify(
   let bh = wg.z;
   let b = i32(bh / bp.mask_h);
   let h = i32(bh % bp.mask_h);
-  if (lid == 0u) {
-    atomicStore(&saw_true, 0u);
-    atomicStore(&saw_false, 0u);
-  }
-  workgroupBarrier();
-
   let q0 = q_block * bp.block_q;
   let kv0 = kv_block * bp.block_kv;
   let rows = min(bp.block_q, bp.q_len - q0);
   let cols = min(bp.block_kv, bp.kv_len - kv0);
   // Padding past Q_LEN / KV_LEN counts as False, so an edge block is never full.
+  let padded = rows < bp.block_q || cols < bp.block_kv;
+  let at = (bh * bp.n_q + q_block) * bp.n_kv + kv_block;
+
+  // First ask the compiler's interval analysis: when it proves the mask constant over the whole
+  // block, no element needs evaluating. It only answers when certain (else UNKNOWN).
+  if (lid == 0u) {
+    proven = mask_mod_bounds(b, h, i32(q0), i32(q0 + rows - 1u), i32(kv0), i32(kv0 + cols - 1u));
+    atomicStore(&saw_true, 0u);
+    atomicStore(&saw_false, 0u);
+  }
+  let known = workgroupUniformLoad(&proven);
+  if (known != UNKNOWN) {
+    if (lid == 0u) {
+      classes[at] = select(EMPTY, select(FULL, PARTIAL, padded), known == 1u);
+    }
+    return;
+  }
+
   var any_true = false;
-  var any_false = rows < bp.block_q || cols < bp.block_kv;
+  var any_false = padded;
   // Each invocation owns whole rows (or, in a block wider than tall, whole columns) and walks
   // along them, so the part of mask_mod that depends only on q_idx (or kv_idx) is the same for
   // the whole inner loop and the shader compiler can hoist it out.
@@ -116,7 +131,7 @@ fn classify(
     } else if (t != 0u) {
       kind = PARTIAL;
     }
-    classes[(bh * bp.n_q + q_block) * bp.n_kv + kv_block] = kind;
+    classes[at] = kind;
   }
 }
 

@@ -17,3 +17,9 @@ export async function detectBackend(): Promise<ComputeBackend> {
     architecture: info.architecture,
   };
 }
+
+/** The device's buffer limits, or null when the page computes on the CPU. */
+export async function deviceBufferLimits(): Promise<GPUSupportedLimits | null> {
+  const gpu = await getGpu();
+  return gpu.kind === 'gpu' ? gpu.context.device.limits : null;
+}

@@ -1,7 +1,7 @@
 /**
  * `compile(source)`: text in, CompiledProgram out, or a MaskCompileError, and nothing else, for any
- * string. Lexer, parser and checker run in order; the WGSL, CPU and PyTorch back ends all read the
- * one checked, inlined program.
+ * string. Lexer, parser and checker run in order; the WGSL, CPU, PyTorch and bounds back ends all
+ * read the one checked, inlined program.
  */
 import { check, type CheckedProgram } from './check';
 import { buildCpuFunction } from './cpu';
@@ -12,6 +12,7 @@ import { parse } from './parser';
 import { exportPython } from './python';
 import type { CompiledProgram, PythonExportShape } from './types';
 import { emitWgsl, paramVec4Count } from './wgsl';
+import { emitWgslBounds } from './wgslBounds';
 
 export function compile(source: string): CompiledProgram {
   return compileWithLimits(source, DEFAULT_LIMITS);
@@ -84,6 +85,7 @@ function build(source: string, program: CheckedProgram): CompiledProgram {
     maskDeps: program.maskDeps,
     scoreDeps: program.scoreDeps,
     wgsl,
+    wgslBounds: emitWgslBounds(program),
     paramWords,
     tensorWords,
     mask: maskFn ? (b, h, q, kv) => maskFn(0, b, h, q, kv) !== 0 : () => true,

@@ -62,6 +62,15 @@ export interface PythonExportShape {
  * prefixed `fm_`, so a kernel that avoids that prefix cannot collide. The text depends only on the
  * program's structure, never on parameter or tensor values: a slider change gives the same text,
  * so kernels cache pipelines by it and only rewrite the buffers.
+ *
+ * `wgslBounds` is more WGSL to append after `wgsl` (it uses the same bindings and declares no
+ * binding or helper of its own outside the `fm_` prefix). It defines
+ *   fn mask_mod_bounds(b: i32, h: i32, q_lo: i32, q_hi: i32, kv_lo: i32, kv_hi: i32) -> u32
+ * which returns 0 when mask_mod is certainly False for every q in [q_lo, q_hi] and kv in
+ * [kv_lo, kv_hi] (inclusive, lo <= hi), 1 when certainly True for all of them, 2 when it cannot
+ * tell. It is sound (never a wrong 0 or 1) and costs about one mask_mod evaluation plus a scan of
+ * the tensor slices the block can index (at most 4096 elements per read), so a kernel can skip
+ * evaluating every element of blocks it proves empty or full.
  */
 export const PROGRAM_BIND_GROUP = 1;
 
@@ -73,6 +82,8 @@ export interface CompiledProgram {
   maskDeps: Dependence;
   scoreDeps: Dependence;
   wgsl: string;
+  /** `mask_mod_bounds` (see the WGSL contract above): append it to `wgsl`. Always present. */
+  wgslBounds: string;
   /** Uniform contents: every parameter as one 32-bit word (i32, f32 or 0/1), padded to 16 bytes. */
   paramWords: Uint32Array;
   /** Storage contents: every tensor's values packed at its offset; at least one word. */

@@ -9,6 +9,7 @@ import type { RunResult, Stage } from '../engine/types';
 import type { CompiledProgram, SourceSpan } from '../mask/types';
 import type { Layout } from '../tensors/layout';
 import type { Tensor } from '../tensors/tensor';
+import type { LinkInput, LinkProblem, PanelName } from '../url';
 import { DEFAULT_SCENARIO, type Scenario, type ViewName } from './scenario';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error';
@@ -88,7 +89,20 @@ export interface RunSlice {
   runCount: number;
 }
 
-export type PlaygroundState = ScenarioSlice & ViewSlice & RunSlice;
+/** What the last opened link (or scenario file) asked for beyond its scenario, and what was wrong. */
+export interface LinkSlice {
+  /** Shown in a dismissible banner: each broken part of the link, opened with its default. */
+  linkProblems: LinkProblem[];
+  /** `&embed=1`: the page shows the figure alone (or with `panel`, that teaching panel). */
+  embed: boolean;
+  embedPanel: PanelName | null;
+  /** Inputs the link's author had uploaded; this page stands in seeded random ones. */
+  linkUploaded: LinkInput[];
+  /** How many links and files have been opened: lets a test wait for the next one. */
+  linkLoads: number;
+}
+
+export type PlaygroundState = ScenarioSlice & ViewSlice & RunSlice & LinkSlice;
 
 export const IDENTITY_ZOOM: ZoomTransform = { k: 1, x: 0, y: 0 };
 
@@ -110,6 +124,11 @@ function initialState(scenario: Scenario): PlaygroundState {
     compileError: null,
     runError: null,
     runCount: 0,
+    linkProblems: [],
+    embed: false,
+    embedPanel: null,
+    linkUploaded: [],
+    linkLoads: 0,
   };
 }
 
@@ -203,6 +222,37 @@ export function setUploadError(
     uploads: message ? { ...s.uploads, [input]: null } : s.uploads,
     uploadErrors: { ...s.uploadErrors, [input]: message },
   }));
+}
+
+/** What a link or file opened with its scenario (app/state/shareLink.ts calls this). */
+export interface OpenedLink {
+  problems: LinkProblem[];
+  embed: boolean;
+  panel: PanelName | null;
+  uploaded: LinkInput[];
+}
+
+/** Loads an opened link's scenario and records its extras and problems, in one update. */
+export function openLink(
+  scenario: Scenario,
+  link: OpenedLink,
+  store: PlaygroundStore = playground,
+): void {
+  store.setState((s) => ({
+    scenario,
+    zoom: IDENTITY_ZOOM,
+    hover: null,
+    linkProblems: link.problems,
+    embed: link.embed,
+    embedPanel: link.panel,
+    linkUploaded: link.uploaded,
+    linkLoads: s.linkLoads + 1,
+  }));
+}
+
+/** Hides the banner about the opened link (its problems and its stand-in inputs). */
+export function dismissLinkProblems(store: PlaygroundStore = playground): void {
+  store.setState({ linkProblems: [], linkUploaded: [] });
 }
 
 // ---------------------------------------------------------------- view slice

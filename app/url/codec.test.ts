@@ -160,6 +160,8 @@ describe('decodeHash: defaults', () => {
       expect(await decodeHash(hash)).toEqual({
         scenario: DEFAULT_SCENARIO,
         embed: false,
+        panel: null,
+        uploaded: [],
         problems: [],
       });
     },

@@ -13,11 +13,18 @@ import {
   COMPRESSED_KEY,
   CURRENT_VERSION,
   EMBED_KEY,
+  EXTRA_KEYS,
+  LINK_INPUTS,
+  PANELS,
+  PANEL_KEY,
+  TEACHING_EMBED_KEYS,
+  UPLOADED_KEY,
   VERSION_KEY,
   isScenarioParam,
   nameForMessage,
   quoteForMessage,
 } from './schema';
+import type { LinkInput, PanelName } from './schema';
 import { percentDecode, queryOfHash, splitQuery } from './split';
 import type { FieldValue } from './validate';
 import { resolveScenario } from './validate';
@@ -65,8 +72,9 @@ export async function decodeHash(
     });
   }
   const ignored: string[] = [];
+  const outerEmbed = outer.params.get(EMBED_KEY) === '1';
   for (const [key, value] of outer.params) {
-    if (key === EMBED_KEY) params.set(key, value);
+    if (isOuterKey(key, outerEmbed)) params.set(key, value);
     else if (key !== VERSION_KEY && key !== COMPRESSED_KEY) ignored.push(nameForMessage(key));
   }
   if (ignored.length > 0) {
@@ -91,9 +99,14 @@ function decodeParams(
 
   const problems = [...earlier];
   const embed = readEmbed(migrated.params.get(EMBED_KEY), problems);
+  const panel = readPanel(migrated.params.get(PANEL_KEY), problems);
+  const uploaded = readUploaded(migrated.params.get(UPLOADED_KEY), problems);
   const fields = new Map<string, FieldValue>();
   for (const [key, value] of migrated.params) {
-    if (key === VERSION_KEY || key === EMBED_KEY) continue;
+    if (key === VERSION_KEY || EXTRA_KEYS.includes(key)) continue;
+    // The teaching embed reads its own keys (components/teachingEmbed.ts); they mean nothing
+    // without embed=1, and are reported as unknown then.
+    if (embed && TEACHING_EMBED_KEYS.includes(key)) continue;
     const text = isScenarioParam(key) ? percentDecode(value) : value;
     if (text === null) {
       problems.push({
@@ -105,7 +118,45 @@ function decodeParams(
     fields.set(key, { value: text, shown: quoteForMessage(value) });
   }
   const resolved = resolveScenario(fields, { name: 'link', numbersAsText: true }, limits);
-  return { scenario: resolved.scenario, embed, problems: [...problems, ...resolved.problems] };
+  return {
+    scenario: resolved.scenario,
+    embed,
+    panel,
+    uploaded,
+    problems: [...problems, ...resolved.problems],
+  };
+}
+
+/** Keys beside `z=` that a compressed link keeps: the extras, and the teaching embed's keys. */
+function isOuterKey(key: string, embed: boolean): boolean {
+  return EXTRA_KEYS.includes(key) || (embed && TEACHING_EMBED_KEYS.includes(key));
+}
+
+function readPanel(raw: string | undefined, problems: LinkProblem[]): PanelName | null {
+  if (raw === undefined) return null;
+  const found = PANELS.find((name) => name === raw);
+  if (found !== undefined) return found;
+  problems.push({
+    field: PANEL_KEY,
+    message: `panel=${quoteForMessage(raw)} in the link: panel must be one of ${PANELS.join(', ')}`,
+  });
+  return null;
+}
+
+/** `uploaded=q,v`: each input at most once, written in q, k, v order (any order is read). */
+function readUploaded(raw: string | undefined, problems: LinkProblem[]): LinkInput[] {
+  if (raw === undefined || raw === '') return [];
+  const names = raw.split(',');
+  const found = LINK_INPUTS.filter((input) => names.includes(input));
+  const strange = names.filter((name) => !LINK_INPUTS.some((input) => input === name));
+  if (strange.length > 0 || found.length !== names.length) {
+    problems.push({
+      field: UPLOADED_KEY,
+      message: `uploaded=${quoteForMessage(raw)} in the link: uploaded must list some of q, k, v, each once, separated by commas`,
+    });
+    return [];
+  }
+  return found;
 }
 
 function readEmbed(raw: string | undefined, problems: LinkProblem[]): boolean {
@@ -153,5 +204,11 @@ async function inflateParam(
 }
 
 function fatal(field: string, message: string): DecodeResult {
-  return { scenario: { ...DEFAULT_SCENARIO }, embed: false, problems: [{ field, message }] };
+  return {
+    scenario: { ...DEFAULT_SCENARIO },
+    embed: false,
+    panel: null,
+    uploaded: [],
+    problems: [{ field, message }],
+  };
 }

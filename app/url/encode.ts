@@ -6,7 +6,17 @@ import { DEFAULT_SCENARIO } from '../state/scenario';
 import type { Scenario } from '../state/scenario';
 import { bytesToBase64url } from './base64url';
 import { deflateRaw } from './compress';
-import { COMPRESSED_KEY, CURRENT_VERSION, EMBED_KEY, SCENARIO_PARAMS, VERSION_KEY } from './schema';
+import {
+  COMPRESSED_KEY,
+  CURRENT_VERSION,
+  EMBED_KEY,
+  LINK_INPUTS,
+  PANEL_KEY,
+  SCENARIO_PARAMS,
+  UPLOADED_KEY,
+  VERSION_KEY,
+} from './schema';
+import type { LinkInput, PanelName } from './schema';
 
 /** Longest hash written in readable form (the issue's "about 1,500 characters"). */
 export const READABLE_MAX_CHARS = 1500;
@@ -14,15 +24,30 @@ export const READABLE_MAX_CHARS = 1500;
 export interface EncodeOptions {
   /** Adds `&embed=1`, which opens the embed view; not part of the scenario. */
   embed?: boolean;
+  /** With embed: adds `&panel=`, a teaching panel beside the figure. */
+  panel?: PanelName | null;
+  /** Adds `&uploaded=q,k`: inputs that were uploaded, which the link can only stand in for. */
+  uploaded?: readonly LinkInput[];
 }
 
 export async function encodeScenario(s: Scenario, opts: EncodeOptions = {}): Promise<string> {
-  const embed = opts.embed === true ? `&${EMBED_KEY}=1` : '';
+  const extras = encodeExtras(opts);
   const query = encodeQuery(s);
-  const readable = `#${query}${embed}`;
+  const readable = `#${query}${extras}`;
   if (readable.length <= READABLE_MAX_CHARS) return readable;
   const packed = bytesToBase64url(await deflateRaw(query));
-  return `#${VERSION_KEY}=${CURRENT_VERSION}&${COMPRESSED_KEY}=${packed}${embed}`;
+  return `#${VERSION_KEY}=${CURRENT_VERSION}&${COMPRESSED_KEY}=${packed}${extras}`;
+}
+
+/** The extras after the scenario (outside `z=`): `&uploaded=..&embed=1&panel=..`, or ''. */
+function encodeExtras(opts: EncodeOptions): string {
+  const uploaded = LINK_INPUTS.filter((input) => opts.uploaded?.includes(input));
+  let extras = uploaded.length > 0 ? `&${UPLOADED_KEY}=${uploaded.join(',')}` : '';
+  if (opts.embed === true) {
+    extras += `&${EMBED_KEY}=1`;
+    if (opts.panel) extras += `&${PANEL_KEY}=${opts.panel}`;
+  }
+  return extras;
 }
 
 /**

@@ -13,7 +13,7 @@ import { bytesToBase64url } from './base64url';
 import { deflateRaw } from './compress';
 import { scenarioFromJson, scenarioToJson } from './json';
 import { validateScenario } from './validate';
-import { AWKWARD_CHARS, mulberry32, randomScenario, violations } from './testScenarios';
+import { AWKWARD_CHARS, seededFloats, randomScenario, violations } from './testScenarios';
 
 const TARGET = 100_000;
 const TIME_LIMIT_MS = 60_000;
@@ -281,7 +281,7 @@ describe('fuzzing decodeHash', () => {
     { timeout: TIME_LIMIT_MS + 30_000 },
     async () => {
       const seed = REPLAY_SEED ?? Math.floor(Math.random() * 2 ** 32);
-      const rand = mulberry32(seed);
+      const rand = seededFloats(seed);
       const counts = new Map<string, number>();
       const failures: string[] = [];
       let slowest = { ms: -1, kind: '', hash: '' };
@@ -352,7 +352,7 @@ describe('fuzzing decodeHash', () => {
 
   it('reads 10,000 mutated scenario files without throwing', () => {
     const seed = REPLAY_SEED ?? Math.floor(Math.random() * 2 ** 32);
-    const rand = mulberry32(seed);
+    const rand = seededFloats(seed);
     const failures: string[] = [];
     for (let n = 0; n < 10_000 && failures.length < 5; n++) {
       const { scenario } = validCase(rand);

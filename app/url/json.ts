@@ -51,7 +51,13 @@ export function scenarioFromJson(
     if (key !== VERSION_KEY) fields.set(key, { value, shown: describeValue(value) });
   }
   const resolved = resolveScenario(fields, { name: 'file', numbersAsText: false }, limits);
-  return { scenario: resolved.scenario, embed: false, problems: resolved.problems };
+  return {
+    scenario: resolved.scenario,
+    embed: false,
+    panel: null,
+    uploaded: [],
+    problems: resolved.problems,
+  };
 }
 
 /** What a parsed JSON value is, in words. */
@@ -70,5 +76,5 @@ function readVersion(value: unknown): string {
 
 function fatal(message: string, field = 'file'): DecodeResult {
   const problems: LinkProblem[] = [{ field, message }];
-  return { scenario: { ...DEFAULT_SCENARIO }, embed: false, problems };
+  return { scenario: { ...DEFAULT_SCENARIO }, embed: false, panel: null, uploaded: [], problems };
 }

@@ -65,3 +65,28 @@ export function tightenLimits(
     maxInflatedBytes: pick('maxInflatedBytes', 1),
   };
 }
+
+/** The buffer limits of a WebGPU device that bound a scenario (plain numbers: no GPU import). */
+export interface DeviceBufferLimits {
+  maxStorageBufferBindingSize: number;
+  maxBufferSize: number;
+}
+
+const F32_BYTES = 4;
+
+/**
+ * Caps a GPU device implies for any one field: the q input alone holds B * H * Q * D floats in
+ * one buffer, so with every other size at 1 each of them must fit that buffer on its own. Real
+ * devices bind at least 128 MiB, so these rarely bite; the engine checks whole shapes before a run.
+ */
+export function limitsForGpu(device: DeviceBufferLimits): Partial<UrlLimits> {
+  const floats = Math.floor(
+    Math.min(device.maxStorageBufferBindingSize, device.maxBufferSize) / F32_BYTES,
+  );
+  return { maxB: floats, maxH: floats, maxSeqLen: floats, maxHeadDim: floats };
+}
+
+/** Caps of the CPU fallback (no WebGPU): it computes sequences up to `maxSeqLen` long. */
+export function limitsForCpu(maxSeqLen: number): Partial<UrlLimits> {
+  return { maxSeqLen };
+}

@@ -1,7 +1,10 @@
 /**
  * Schema v1 of a share link: `#v=1&code=..&B=..&H=..&HKV=..&Q=..&KV=..&D=..&DV=..&bq=..&bkv=..
- * &seed=..&view=..&b=..&h=..`, or `#v=1&z=<base64url of deflate-raw of that query string>`, with
- * an optional `&embed=1` after either. The same keys name the fields of a scenario JSON file.
+ * &seed=..&view=..&b=..&h=..`, or `#v=1&z=<base64url of deflate-raw of that query string>`. After
+ * either may come the link's extras, which are not part of the scenario: `uploaded=q,k` (inputs
+ * the author had uploaded; the link opens them as seeded random stand-ins), `embed=1` (the
+ * figure alone, for an iframe) and `panel=explain|walkthrough` (a teaching panel beside it, set
+ * up by the keys in TEACHING_EMBED_KEYS). The scenario keys name the fields of a JSON file too.
  */
 import type { Scenario } from '../state/scenario';
 
@@ -31,6 +34,21 @@ export type ScenarioParam = (typeof SCENARIO_PARAMS)[number][0];
 export const VERSION_KEY = 'v';
 export const COMPRESSED_KEY = 'z';
 export const EMBED_KEY = 'embed';
+export const PANEL_KEY = 'panel';
+export const UPLOADED_KEY = 'uploaded';
+
+/** Keys that ride beside the scenario (outside `z=` in a compressed link). */
+export const EXTRA_KEYS: readonly string[] = [UPLOADED_KEY, EMBED_KEY, PANEL_KEY];
+
+/** The teaching embed's own keys (components/teachingEmbed.ts reads them), known with embed=1. */
+export const TEACHING_EMBED_KEYS: readonly string[] = ['preset', 'block', 'q', 'kv', 'row'];
+
+export const PANELS = ['explain', 'walkthrough'] as const;
+export type PanelName = (typeof PANELS)[number];
+
+/** The attention inputs, in the order `uploaded=` lists them. */
+export const LINK_INPUTS = ['q', 'k', 'v'] as const;
+export type LinkInput = (typeof LINK_INPUTS)[number];
 
 const SCENARIO_KEYS: ReadonlySet<string> = new Set(SCENARIO_PARAMS.map(([key]) => key));
 
@@ -38,9 +56,14 @@ export function isScenarioParam(key: string): key is ScenarioParam {
   return SCENARIO_KEYS.has(key);
 }
 
-/** Whether a link key means something to flexmask (a scenario field, `v`, `z` or `embed`). */
+/** Whether a link key means something to flexmask (a scenario field, `v`, `z` or an extra). */
 export function isKnownKey(key: string): boolean {
-  return isScenarioParam(key) || key === VERSION_KEY || key === COMPRESSED_KEY || key === EMBED_KEY;
+  return (
+    isScenarioParam(key) ||
+    key === VERSION_KEY ||
+    key === COMPRESSED_KEY ||
+    EXTRA_KEYS.includes(key)
+  );
 }
 
 /** A parameter name as a message shows it; an empty one (`&=1`) would be invisible. */

@@ -8,18 +8,10 @@ import { VIEWS } from '../state/scenario';
 import type { Scenario } from '../state/scenario';
 import type { UrlLimits } from './limits';
 import { DEFAULT_URL_LIMITS } from './limits';
+import { uniformFloats } from '../tensors/random';
 
-/** Small seeded PRNG (mulberry32): the fuzz test prints its seed so a failure can be replayed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fuzz test draws from the project's one seeded PRNG; it prints its seed so a failure can be replayed. */
+export const seededFloats = uniformFloats;
 
 export function divisorsOf(n: number): number[] {
   const out: number[] = [];

@@ -1,4 +1,5 @@
 import type { Scenario } from '../state/scenario';
+import type { LinkInput, PanelName } from './schema';
 
 /** One thing wrong with a link or file: which field, and a sentence saying what and why. */
 export interface LinkProblem {
@@ -9,10 +10,15 @@ export interface LinkProblem {
 
 /**
  * What a link or file opens: always a whole, valid scenario (broken parts replaced by their
- * defaults), whether the embed view was asked for, and what was wrong, if anything.
+ * defaults), the link's extras, and what was wrong, if anything.
  */
 export interface DecodeResult {
   scenario: Scenario;
+  /** `embed=1`: show the figure alone (or, with a panel, the figure and that teaching panel). */
   embed: boolean;
+  /** `panel=`: the teaching panel an embed shows beside the figure; null for none. */
+  panel: PanelName | null;
+  /** `uploaded=`: inputs the author had uploaded, which this link opens as random stand-ins. */
+  uploaded: LinkInput[];
   problems: LinkProblem[];
 }
