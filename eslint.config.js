@@ -59,6 +59,13 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-non-null-assertion': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Never inject HTML; build DOM nodes or use React.',
+        },
+      ],
       'no-restricted-properties': [
         'error',
         { property: 'innerHTML', message: 'Never inject HTML; build DOM nodes or use React.' },
