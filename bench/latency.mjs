@@ -1,0 +1,77 @@
+// `npm run bench:latency`: in the real page (production build, Chromium with WebGPU), the time
+// from a parameter change to the new picture, at S = 256 and S = 2048. The parameter is changed
+// through its number field, as a user would; the clock stops when the run that follows is done
+// and the next frame is painted. Includes the editor's 150 ms debounce. Prints medians.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { findChromium } from '../scripts/find-chromium.mjs';
+import { serveStatic } from './serve.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'dist-latency');
+const PORT = 4187;
+const REPEATS = 5;
+
+const code = [
+  'WINDOW = 64',
+  '',
+  'def mask_mod(b, h, q_idx, kv_idx):',
+  '    return (q_idx >= kv_idx) & (q_idx - kv_idx <= WINDOW)',
+  '',
+].join('\n');
+
+function link(S) {
+  const query = `v=1&code=${encodeURIComponent(code)}&H=4&HKV=4&Q=${S}&KV=${S}&D=64&DV=64`;
+  return `http://127.0.0.1:${PORT}/#${query}`;
+}
+
+const build = spawnSync('npx', ['vite', 'build', '--outDir', OUT, '--emptyOutDir'], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
+if (build.status !== 0) process.exit(build.status ?? 1);
+const server = await serveStatic(OUT, PORT);
+const browser = await chromium.launch({
+  executablePath: findChromium(),
+  args: [
+    '--enable-unsafe-webgpu',
+    '--no-sandbox',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+try {
+  for (const S of [256, 2048]) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(link(S));
+    const status = page.getByTestId('run-status');
+    await status.and(page.locator('[data-state="done"]')).waitFor({ timeout: 300_000 });
+    const field = page.getByLabel('WINDOW value');
+    const times = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const runs = Number(await status.getAttribute('data-runs'));
+      const start = Date.now();
+      await field.fill(String(60 + i));
+      await page
+        .locator(`[data-testid="run-status"][data-state="done"][data-runs="${runs + 1}"]`)
+        .waitFor({ timeout: 300_000 });
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(0))));
+      times.push(Date.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    const adapter = await page.getByTestId('adapter').textContent();
+    console.log(
+      `S=${S} (H=4, D=64, sliding window): parameter change -> new picture, median ${times[Math.floor(REPEATS / 2)]} ms ` +
+        `(runs: ${times.join(', ')} ms) on ${adapter?.trim()}`,
+    );
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
