@@ -15,6 +15,13 @@ const BASE_FLAGS = [
   '--disable-sync',
 ];
 
+const WEBGPU = {
+  launchOptions: {
+    executablePath,
+    args: [...BASE_FLAGS, '--enable-unsafe-webgpu', '--enable-features=Vulkan'],
+  },
+};
+
 export default defineConfig({
   testDir: 'e2e',
   // SwiftShader is a CPU Vulkan: GPU tests are slow, and two cores run one browser well.
@@ -42,12 +49,7 @@ export default defineConfig({
     {
       name: 'webgpu',
       testIgnore: /\.nogpu\.spec\.ts$/,
-      use: {
-        launchOptions: {
-          executablePath,
-          args: [...BASE_FLAGS, '--enable-unsafe-webgpu', '--enable-features=Vulkan'],
-        },
-      },
+      use: WEBGPU,
     },
     {
       name: 'no-webgpu',
@@ -56,5 +58,9 @@ export default defineConfig({
         launchOptions: { executablePath, args: [...BASE_FLAGS, '--disable-webgpu'] },
       },
     },
+    // Tools that drive the page (e2e/*.tool.ts), run by hand: present only when asked for.
+    ...(process.env.FLEXMASK_WRITE_GOLDEN
+      ? [{ name: 'tools', testMatch: /\.tool\.ts$/, use: WEBGPU }]
+      : []),
   ],
 });

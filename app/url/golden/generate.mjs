@@ -1,7 +1,7 @@
 // Step one of making golden links: writes a file for each case in cases.ts that has none yet,
 // with the app's own encoder (loaded through Vite, so `?raw` preset imports work as in the app),
 // and prints the figures the issue asks for (link lengths of the presets). Step two has the real
-// page write each new link (e2e/share-golden.spec.ts, FLEXMASK_WRITE_GOLDEN=<files>), since
+// page write each new link (e2e/write-golden.tool.ts, FLEXMASK_WRITE_GOLDEN=<files>), since
 // Chromium's deflate may pick other bytes than Node's. Committed files are never touched.
 // Run from the repository root: node app/url/golden/generate.mjs
 import { existsSync, writeFileSync } from 'node:fs';

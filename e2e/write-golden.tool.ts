@@ -8,7 +8,8 @@ import { decodeHash } from '../app/url';
 // writes each link: it opens the scenario, the view tabs move away and back so the app rewrites
 // its hash, or the share dialog gives the embed link. Run once, by hand, before committing new
 // golden files; committed ones are never rewritten:
-//   FLEXMASK_WRITE_GOLDEN=v1-readable-causal-scores.json,... node scripts/run-e2e.mjs e2e/share-golden
+//   FLEXMASK_WRITE_GOLDEN=v1-readable-causal-scores.json,... node scripts/run-e2e.mjs --project=tools
+// It is a tool, not a test: playwright.config.ts adds its project only when that variable is set.
 
 const DIR = 'app/url/golden';
 const WANTED = (process.env.FLEXMASK_WRITE_GOLDEN ?? '').split(',').filter(Boolean);
@@ -44,7 +45,6 @@ async function linkThePageWrites(page: Page, golden: Golden): Promise<string> {
 }
 
 test('the page writes the golden links', async ({ page }) => {
-  test.skip(WANTED.length === 0, 'only when FLEXMASK_WRITE_GOLDEN names files to write');
   test.setTimeout(600_000);
   const files = WANTED.includes('all')
     ? readdirSync(DIR).filter((f) => f.endsWith('.json'))
