@@ -40,7 +40,7 @@ export default defineConfig({
   },
   webServer: {
     // The production build, served as users get it: the CSP is in force in every test.
-    command: `npx vite preview --port ${PORT} --strictPort --outDir ${OUT_DIR} --bypass-lock`,
+    command: `npx vite preview --port ${PORT} --strictPort --outDir ${OUT_DIR}`,
     url: `http://localhost:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,
