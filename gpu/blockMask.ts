@@ -65,6 +65,20 @@ export interface GpuBlockMask {
 const LAYOUT_KEY = 'blockMask';
 
 /**
+ * `fm_subgroup_any` for the classify kernel: a subgroup-wide OR where the adapter has subgroups
+ * (never assuming a subgroup size), the identity where it has not. The `enable` directive must
+ * open the module, before the program's declarations.
+ */
+export function subgroupPrelude(useSubgroups: boolean): { enable: string; functions: string } {
+  return useSubgroups
+    ? {
+        enable: 'enable subgroups;',
+        functions: 'fn fm_subgroup_any(x: bool) -> bool {\n  return subgroupAny(x);\n}',
+      }
+    : { enable: '', functions: 'fn fm_subgroup_any(x: bool) -> bool {\n  return x;\n}' };
+}
+
+/**
  * Classifies every block and writes PyTorch's layout, then samples the dense mask of the viewed
  * (b, h). One compute pass (one timed stage) with four dispatches in order.
  */
@@ -74,6 +88,7 @@ export async function buildBlockMask(
   program: BlockMaskProgram,
   sizes: BlockMaskSizes,
   view: ViewWindow,
+  options: { subgroups?: boolean } = {},
 ): Promise<GpuBlockMask> {
   const { device } = buffers;
   const nQ = Math.ceil(sizes.Q / sizes.blockQ);
@@ -89,7 +104,15 @@ export async function buildBlockMask(
     'read_write',
     'read_write',
   ]);
-  const code = `${program.wgsl}\n${program.wgslBounds}\n${kernelSource}`;
+  // Subgroups where the device has them, unless the caller asks for the path without.
+  const prelude = subgroupPrelude(device.features.has('subgroups') && options.subgroups !== false);
+  const code = [
+    prelude.enable,
+    program.wgsl,
+    program.wgslBounds,
+    prelude.functions,
+    kernelSource,
+  ].join('\n');
   const [classify, kvLayout, qLayout, denseView] = await Promise.all(
     ['classify', 'kv_layout', 'q_layout', 'dense_view'].map((entry) =>
       computePipeline(device, layout, 'blockMask.wgsl', code, entry),

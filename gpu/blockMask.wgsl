@@ -4,7 +4,8 @@
 //   kv_layout: one invocation per row (b, h, q block): counts and index lists of the kv side.
 //   q_layout:  one invocation per column (b, h, kv block): the q-side transposes.
 //   dense_view: the 0/1 mask of one (b, h), sampled with strides for the picture.
-// The program's mask_mod, mask_mod_bounds and bindings (@group(1)) are prepended by the host.
+// The program's mask_mod, mask_mod_bounds and bindings (@group(1)) are prepended by the host, and
+// fm_subgroup_any: subgroupAny where the device has the `subgroups` feature, else the identity.
 
 struct BlockParams {
   q_len: u32,
@@ -86,33 +87,29 @@ fn classify(
 
   var any_true = false;
   var any_false = padded;
-  // Each invocation owns whole rows (or, in a block wider than tall, whole columns) and walks
-  // along them, so the part of mask_mod that depends only on q_idx (or kv_idx) is the same for
-  // the whole inner loop and the shader compiler can hoist it out.
-  if (rows >= cols) {
-    for (var r = lid; r < rows && !(any_true && any_false); r += CLASSIFY_THREADS) {
-      let q = i32(q0 + r);
-      for (var c = 0u; c < cols; c++) {
-        let allowed = mask_mod(b, h, q, i32(kv0 + c));
+  // Each invocation owns whole lines of the block (rows when it is at least as tall as wide,
+  // else columns) and walks along them without a division per element. Loop bounds are the same
+  // for every invocation, so the subgroup operations below stay in uniform control flow.
+  let by_rows = rows >= cols;
+  let lines = select(cols, rows, by_rows);
+  let length = select(rows, cols, by_rows);
+  for (var first = 0u; first < lines; first += CLASSIFY_THREADS) {
+    let line = first + lid;
+    for (var i = 0u; i < length; i++) {
+      // Seeing both a True and a False is enough to call the block partial: stop evaluating.
+      if (line < lines && !(any_true && any_false)) {
+        let q = select(q0 + i, q0 + line, by_rows);
+        let kv = select(kv0 + line, kv0 + i, by_rows);
+        let allowed = mask_mod(b, h, i32(q), i32(kv));
         any_true = any_true || allowed;
         any_false = any_false || !allowed;
-        // Seeing both is enough to call the block partial; stop early.
-        if (any_true && any_false) {
-          break;
-        }
       }
-    }
-  } else {
-    for (var c = lid; c < cols && !(any_true && any_false); c += CLASSIFY_THREADS) {
-      let kv = i32(kv0 + c);
-      for (var r = 0u; r < rows; r++) {
-        let allowed = mask_mod(b, h, i32(q0 + r), kv);
-        any_true = any_true || allowed;
-        any_false = any_false || !allowed;
-        if (any_true && any_false) {
-          break;
-        }
-      }
+      // With subgroups, an invocation also stops once its subgroup has seen both between them
+      // (say one lane's row is all True and another's all False); without, this is a no-op.
+      let some_true = fm_subgroup_any(any_true);
+      let some_false = fm_subgroup_any(any_false);
+      any_true = any_true || (some_true && some_false);
+      any_false = any_false || (some_true && some_false);
     }
   }
   if (any_true) {

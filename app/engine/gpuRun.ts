@@ -33,6 +33,8 @@ export interface GpuRunOptions extends RunOptions {
   debugCounts?: boolean;
   tiles?: AttentionTiles;
   unroll?: boolean;
+  /** false: build the BlockMask without subgroup operations even where the device has them. */
+  subgroups?: boolean;
 }
 
 /** compile (done) -> BlockMask -> attention -> picture, on the GPU, then everything read back. */
@@ -61,6 +63,7 @@ export async function runOnGpu(
       program,
       { ...sizes, blockQ: shape.blockQ, blockKV: shape.blockKV },
       view,
+      { subgroups: options.subgroups },
     );
     throwIfAborted(signal);
     onProgress?.(0.3, 'attention');

@@ -22,6 +22,8 @@ export interface EngineCase {
   b: number;
   h: number;
   debugCounts?: boolean;
+  /** false: the BlockMask kernel's path for adapters without subgroups. */
+  subgroups?: boolean;
 }
 
 export interface EngineCaseReport {
@@ -48,6 +50,7 @@ export async function compareProgramWithReference(
   const view = viewWindow(c.shape, c.b, c.h);
   const run = await runOnGpu(gpu.context.device, program, c.shape, inputs, view, {
     debugCounts: c.debugCounts,
+    subgroups: c.subgroups,
   });
   const ref = runOnCpu(program, c.shape, inputs, view.b, view.h);
 
@@ -150,6 +153,8 @@ export async function compareRandomScenario(
     b: scenario.b,
     h: scenario.h,
     debugCounts: true,
+    // Odd seeds take the BlockMask path for adapters without subgroups, so both are checked.
+    subgroups: seed % 2 === 0,
   });
   return { scenario, report };
 }
