@@ -2,15 +2,8 @@
 // from a parameter change to the new picture, at S = 256 and S = 2048. The parameter is changed
 // through its number field, as a user would; the clock stops when the run that follows is done
 // and the next frame is painted. Includes the editor's 150 ms debounce. Prints medians.
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { findChromium } from '../scripts/find-chromium.mjs';
-import { serveStatic } from './serve.mjs';
+import { openBuiltApp } from './builtApp.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'dist-latency');
 const PORT = 4187;
 const REPEATS = 5;
 
@@ -24,27 +17,11 @@ const code = [
 
 function link(S) {
   const query = `v=1&code=${encodeURIComponent(code)}&H=4&HKV=4&Q=${S}&KV=${S}&D=64&DV=64`;
-  return `http://127.0.0.1:${PORT}/#${query}`;
+  return `${app.baseURL}#${query}`;
 }
 
-const build = spawnSync('npx', ['vite', 'build', '--outDir', OUT, '--emptyOutDir'], {
-  cwd: ROOT,
-  stdio: 'inherit',
-});
-if (build.status !== 0) process.exit(build.status ?? 1);
-const server = await serveStatic(OUT, PORT);
-const browser = await chromium.launch({
-  executablePath: findChromium(),
-  args: [
-    '--enable-unsafe-webgpu',
-    '--no-sandbox',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const app = await openBuiltApp({ outDir: 'dist-latency', port: PORT });
+const { browser } = app;
 try {
   for (const S of [256, 2048]) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -72,6 +49,5 @@ try {
     await page.close();
   }
 } finally {
-  await browser.close();
-  server.close();
+  await app.close();
 }

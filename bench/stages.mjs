@@ -2,15 +2,8 @@
 // queries, median of 3 runs after a warm-up) and the float64 CPU reference's time for the same
 // scenarios: S = 1024 and 2048, B = 1, H = 4, D = 64, blocks of 128; noop, causal and a sliding
 // window of 256. Drives the test harness page of the production build.
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { findChromium } from '../scripts/find-chromium.mjs';
-import { serveStatic } from './serve.mjs';
+import { openBuiltApp } from './builtApp.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'dist-stages');
 const PORT = 4186;
 
 const MASKS = {
@@ -20,27 +13,11 @@ const MASKS = {
     'WINDOW = 256\n\ndef mask_mod(b, h, q_idx, kv_idx):\n    return (q_idx >= kv_idx) & (q_idx - kv_idx <= WINDOW)\n',
 };
 
-const build = spawnSync('npx', ['vite', 'build', '--outDir', OUT, '--emptyOutDir'], {
-  cwd: ROOT,
-  stdio: 'inherit',
-});
-if (build.status !== 0) process.exit(build.status ?? 1);
-const server = await serveStatic(OUT, PORT);
-const browser = await chromium.launch({
-  executablePath: findChromium(),
-  args: [
-    '--enable-unsafe-webgpu',
-    '--no-sandbox',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const app = await openBuiltApp({ outDir: 'dist-stages', port: PORT });
+const { browser } = app;
 try {
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${PORT}/harness.html`);
+  await page.goto(`${app.baseURL}harness.html`);
   await page.locator('body[data-ready="true"]').waitFor();
   const ms = (x) => (x === undefined ? '-' : x.toFixed(1));
   console.log(
@@ -63,6 +40,5 @@ try {
     }
   }
 } finally {
-  await browser.close();
-  server.close();
+  await app.close();
 }

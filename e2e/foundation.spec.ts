@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { callHarness, openHarness, watchErrors } from './helpers';
+import { callHarness, injectInlineScript, openHarness, watchErrors } from './helpers';
 
 test('the page loads with no console errors and no page errors', async ({ page }) => {
   const errors = watchErrors(page);
@@ -41,20 +41,7 @@ test('the production page carries a CSP without unsafe-eval, and it is enforced'
   expect(csp).not.toContain('unsafe-eval');
   expect(csp).not.toContain("script-src 'self' 'unsafe-inline'");
   // The policy is enforced, not just present: an injected inline script is refused.
-  const outcome = await page.evaluate(
-    () =>
-      new Promise<{ ran: boolean; violation: string }>((resolve) => {
-        const probe = window as unknown as { injectedScriptRan?: boolean };
-        let violation = '';
-        document.addEventListener('securitypolicyviolation', (event) => {
-          violation = event.violatedDirective;
-        });
-        const script = document.createElement('script');
-        script.textContent = 'window.injectedScriptRan = true;';
-        document.body.appendChild(script);
-        setTimeout(() => resolve({ ran: probe.injectedScriptRan === true, violation }), 200);
-      }),
-  );
+  const outcome = await injectInlineScript(page);
   expect(outcome.ran).toBe(false);
   expect(outcome.violation).toMatch(/^script-src/);
 });

@@ -33,3 +33,44 @@ export async function callHarness<K extends keyof Harness>(
     { name, args },
   ) as Promise<Awaited<ReturnType<Harness[K]>>>;
 }
+
+/** How many runs the playground has finished (the run-status element counts them). */
+export async function runCount(page: Page): Promise<number> {
+  return Number(await page.getByTestId('run-status').getAttribute('data-runs'));
+}
+
+/** Waits for the run that follows an edit made after `before` runs had finished. */
+export async function waitForRunAfter(page: Page, before: number, state = 'done'): Promise<void> {
+  await expect
+    .poll(async () => runCount(page), { message: 'a run to finish after the edit' })
+    .toBeGreaterThan(before);
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', state);
+}
+
+/** Opens the playground and waits for its first run and its editor. */
+export async function openPlayground(page: Page): Promise<void> {
+  await page.goto('./');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('program-editor')).toHaveAttribute('data-ready', 'true');
+}
+
+/**
+ * Injects an inline script into the page and reports whether it ran and which CSP directive
+ * refused it (empty when none did).
+ */
+export async function injectInlineScript(page: Page): Promise<{ ran: boolean; violation: string }> {
+  return page.evaluate(
+    () =>
+      new Promise<{ ran: boolean; violation: string }>((resolve) => {
+        const probe = window as unknown as { injectedScriptRan?: boolean };
+        let violation = '';
+        document.addEventListener('securitypolicyviolation', (event) => {
+          violation = event.violatedDirective;
+        });
+        const script = document.createElement('script');
+        script.textContent = 'window.injectedScriptRan = true;';
+        document.body.appendChild(script);
+        setTimeout(() => resolve({ ran: probe.injectedScriptRan === true, violation }), 300);
+      }),
+  );
+}

@@ -1,7 +1,7 @@
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { watchErrors } from './helpers';
+import { openPlayground, runCount, waitForRunAfter, watchErrors } from './helpers';
 import { createBlockMask, flexAttention } from '../app/reference';
 import { parseNpy, writeNpy } from '../app/tensors/npy';
 import { randomInputs } from '../app/tensors/random';
@@ -13,22 +13,6 @@ import { blockMaskJson } from '../app/state/exports';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
-
-async function runCount(page: Page): Promise<number> {
-  return Number(await page.getByTestId('run-status').getAttribute('data-runs'));
-}
-
-async function waitForRunAfter(page: Page, before: number, state = 'done'): Promise<void> {
-  await expect
-    .poll(async () => runCount(page), { message: 'a run to finish after the edit' })
-    .toBeGreaterThan(before);
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', state);
-}
-
-async function openPlayground(page: Page): Promise<void> {
-  await page.goto('./');
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
-}
 
 async function hoverCell(page: Page, row: number, col: number): Promise<void> {
   const figure = page.getByTestId('figure');

@@ -1,30 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { watchErrors } from './helpers';
+import { openPlayground, runCount, waitForRunAfter, watchErrors } from './helpers';
 
 // The playground's flows, driven as a user would. Sizes stay small: WebGPU runs on SwiftShader.
 
 const SCREENS = 'test-results/screens';
 mkdirSync(SCREENS, { recursive: true });
-
-async function runCount(page: Page): Promise<number> {
-  return Number(await page.getByTestId('run-status').getAttribute('data-runs'));
-}
-
-/** Waits for the run that follows an edit made after `before` runs had finished. */
-async function waitForRunAfter(page: Page, before: number, state = 'done'): Promise<void> {
-  await expect
-    .poll(async () => runCount(page), { message: 'a run to finish after the edit' })
-    .toBeGreaterThan(before);
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', state);
-}
-
-async function openPlayground(page: Page): Promise<void> {
-  await page.goto('./');
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
-  await expect(page.getByTestId('program-editor')).toHaveAttribute('data-ready', 'true');
-}
 
 async function editorText(page: Page): Promise<string> {
   return page.locator('.cm-content').innerText();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_CODE, DEFAULT_SCENARIO, type Scenario } from '../app/state/scenario';
 import { decodeHash, encodeScenario, scenarioFromJson } from '../app/url';
 import { seededFloats } from '../app/url/testScenarios';
-import { watchErrors } from './helpers';
+import { injectInlineScript, runCount, watchErrors } from './helpers';
 
 // Share links in the real page: the address bar follows the scenario without adding history,
 // broken links open with their problems named, the share dialog, uploads, embeds and the CSP.
@@ -30,10 +30,6 @@ const VIEW_TABS = {
   blocks: 'Blocks',
   output: 'Output',
 } as const;
-
-async function runCount(page: Page): Promise<number> {
-  return Number(await page.getByTestId('run-status').getAttribute('data-runs'));
-}
 
 async function waitDone(page: Page): Promise<void> {
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
@@ -354,20 +350,7 @@ test('the CSP of the production build refuses an injected inline script', async 
   });
   await page.goto('./#v=1&code=%3C%2Fscript%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E');
   await expect(page.getByTestId('link-problems')).toHaveCount(0);
-  const outcome = await page.evaluate(
-    () =>
-      new Promise<{ ran: boolean; violation: string }>((resolve) => {
-        const probe = window as unknown as { injectedScriptRan?: boolean };
-        let violation = '';
-        document.addEventListener('securitypolicyviolation', (event) => {
-          violation = event.violatedDirective;
-        });
-        const script = document.createElement('script');
-        script.textContent = 'window.injectedScriptRan = true;';
-        document.body.appendChild(script);
-        setTimeout(() => resolve({ ran: probe.injectedScriptRan === true, violation }), 300);
-      }),
-  );
+  const outcome = await injectInlineScript(page);
   expect(outcome.ran).toBe(false);
   expect(outcome.violation).toMatch(/^script-src/);
   // The program text from the link is shown as text, never run: no dialog opened.

@@ -1,6 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { callHarness, openHarness, watchErrors } from './helpers';
+import {
+  callHarness,
+  openHarness,
+  openPlayground,
+  runCount,
+  waitForRunAfter,
+  watchErrors,
+} from './helpers';
 
 // The teaching panels: explain a cell, walk through the kernel, preset cards, embed mode.
 // Fresh seeds each run; a failure prints the seed (FLEXMASK_SEED=<n> pins the base seed).
@@ -44,20 +51,6 @@ test.describe('teaching models against the engine', () => {
     expect(errors).toEqual([]);
   });
 });
-
-async function openPlayground(page: Page): Promise<void> {
-  await page.goto('./');
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
-}
-
-async function runCount(page: Page): Promise<number> {
-  return Number(await page.getByTestId('run-status').getAttribute('data-runs'));
-}
-
-async function waitForRunAfter(page: Page, before: number): Promise<void> {
-  await expect.poll(async () => runCount(page)).toBeGreaterThan(before);
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
-}
 
 /** Clicks cell (row, col) of the unzoomed figure. */
 async function clickCell(page: Page, row: number, col: number): Promise<void> {

@@ -1,0 +1,40 @@
+// The production build of the app, served on 127.0.0.1 and opened in Chromium with WebGPU: what
+// bench:latency and bench:stages measure in. Returns the browser, the base URL and a close().
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { findChromium } from '../scripts/find-chromium.mjs';
+import { serveStatic } from './serve.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function openBuiltApp({ outDir, port }) {
+  const out = join(ROOT, outDir);
+  const build = spawnSync('npx', ['vite', 'build', '--outDir', out, '--emptyOutDir'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  const server = await serveStatic(out, port);
+  const browser = await chromium.launch({
+    executablePath: findChromium(),
+    args: [
+      '--enable-unsafe-webgpu',
+      '--no-sandbox',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    browser,
+    baseURL: `http://127.0.0.1:${port}/`,
+    async close() {
+      await browser.close();
+      server.close();
+    },
+  };
+}
