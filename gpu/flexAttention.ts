@@ -107,6 +107,7 @@ export interface AttentionOptions {
   /** Build the counting variant of the kernel (for tests that prove skipping). */
   debugCounts?: boolean;
   tiles?: AttentionTiles;
+  /** false: keep the kernel's vec4 column loops rolled (to compare kernel versions in a bench). */
   unroll?: boolean;
 }
 

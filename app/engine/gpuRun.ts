@@ -32,6 +32,7 @@ export interface GpuRunOutput {
 export interface GpuRunOptions extends RunOptions {
   debugCounts?: boolean;
   tiles?: AttentionTiles;
+  /** false: keep the kernel's vec4 column loops rolled (to compare kernel versions in a bench). */
   unroll?: boolean;
   /** false: build the BlockMask without subgroup operations even where the device has them. */
   subgroups?: boolean;
