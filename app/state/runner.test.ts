@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { AttentionInputs, RunOptions, RunResult } from '../engine/types';
 import type { CompiledProgram } from '../mask/types';
+import { MaskCompileError } from '../mask/errors';
 import { asCompileProblem, shapeProblem, startRunner, type RunnerDeps } from './runner';
 import { DEFAULT_SCENARIO, type Scenario } from './scenario';
 import { createPlaygroundStore, setCode, setShape, setView } from './store';
@@ -27,12 +28,13 @@ function fakeEngine() {
 
 function fakeProgram(source: string): CompiledProgram {
   if (source.includes('BROKEN')) {
-    throw Object.assign(new Error("name 'BROKEN' is not defined"), {
-      span: { start: source.indexOf('BROKEN'), end: source.indexOf('BROKEN') + 6 },
-      line: 1,
-      column: 1,
-      formatted: "NameError: name 'BROKEN' is not defined",
-    });
+    const start = source.indexOf('BROKEN');
+    throw new MaskCompileError(
+      source,
+      { start, end: start + 6 },
+      'NameError',
+      "name 'BROKEN' is not defined",
+    );
   }
   return { source } as unknown as CompiledProgram;
 }
@@ -156,22 +158,23 @@ describe('startRunner', () => {
 });
 
 describe('helpers', () => {
-  test('asCompileProblem reads a MaskCompileError-shaped object and nothing else', () => {
+  test('asCompileProblem reads a MaskCompileError and nothing else', () => {
     expect(asCompileProblem(new Error('x'))).toBeNull();
     expect(asCompileProblem(null)).toBeNull();
-    const problem = asCompileProblem({
-      message: 'm',
-      formatted: 'f',
-      span: { start: 1, end: 2 },
-      line: 3,
-      column: 4,
-    });
-    expect(problem).toEqual({
-      message: 'm',
-      formatted: 'f',
-      span: { start: 1, end: 2 },
-      line: 3,
-      column: 4,
+    expect(asCompileProblem({ formatted: 'f', span: { start: 1, end: 2 } })).toBeNull();
+    const source = 'def mask_mod(b, h, q_idx, kv_idx):\n    return qq >= kv_idx\n';
+    const error = new MaskCompileError(
+      source,
+      { start: 46, end: 48 },
+      'NameError',
+      "name 'qq' is not defined",
+    );
+    expect(asCompileProblem(error)).toEqual({
+      message: "NameError: name 'qq' is not defined",
+      formatted: error.formatted,
+      span: { start: 46, end: 48 },
+      line: 2,
+      column: 12,
     });
   });
   test('shapeProblem', () => {

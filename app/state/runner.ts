@@ -4,6 +4,7 @@
  * The compiler and the engine are passed in, so tests can drive this with fakes.
  */
 import type { AttentionInputs, RunOptions, RunResult } from '../engine/types';
+import { MaskCompileError } from '../mask/errors';
 import type { CompiledProgram } from '../mask/types';
 import type { Scenario } from './scenario';
 import {
@@ -32,20 +33,11 @@ export interface RunnerDeps {
   debounceMs?: number;
 }
 
-/** What MaskCompileError carries; read structurally so this module needs no compiler import. */
+/** The compile error the editor shows (its span, line, column and Python-style text), or null. */
 export function asCompileProblem(error: unknown): CompileProblem | null {
-  if (typeof error !== 'object' || error === null) return null;
-  const e = error as Record<string, unknown>;
-  const span = e.span as Record<string, unknown> | undefined;
-  if (typeof e.formatted !== 'string' || typeof span !== 'object' || span === null) return null;
-  if (typeof span.start !== 'number' || typeof span.end !== 'number') return null;
-  return {
-    message: typeof e.message === 'string' ? e.message : e.formatted,
-    formatted: e.formatted,
-    span: { start: span.start, end: span.end },
-    line: typeof e.line === 'number' ? e.line : 0,
-    column: typeof e.column === 'number' ? e.column : 0,
-  };
+  if (!(error instanceof MaskCompileError)) return null;
+  const { message, formatted, span, line, column } = error;
+  return { message, formatted, span: { start: span.start, end: span.end }, line, column };
 }
 
 export function errorMessage(error: unknown): string {

@@ -45,18 +45,17 @@ export function parseJsonTensor(text: string, fileName: string): Tensor {
     throw new TensorFileError(`${fileName}: not valid JSON (${reason}).`);
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const record = value as Record<string, unknown>;
-    const shape = record.shape;
-    const data = record.data;
+    const shape: unknown = 'shape' in value ? value.shape : undefined;
+    const data: unknown = 'data' in value ? value.data : undefined;
     if (!Array.isArray(shape) || !Array.isArray(data)) {
       throw new TensorFileError(
         `${fileName}: a JSON object needs "shape" and "data" arrays; or give nested arrays.`,
       );
     }
-    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    const dims = shape.filter((d): d is number => Number.isInteger(d) && d >= 0);
+    if (dims.length !== shape.length) {
       throw new TensorFileError(`${fileName}: "shape" must be a list of whole numbers.`);
     }
-    const dims = shape as number[];
     const flat = flattenNumbers(data, fileName);
     const count = dims.reduce((a, d) => a * d, 1);
     if (flat.length !== count) {
