@@ -29,6 +29,18 @@ test('a WebGPU compute shader runs and returns the right numbers', async ({ page
   expect(errors).toEqual([]);
 });
 
+test('after the device is lost, the device layer asks for a new one that works', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await openHarness(page);
+  const input = Array.from({ length: 100 }, () => Math.fround(Math.random() * 8 - 4));
+  const { newDevice, output } = await callHarness(page, 'recoverFromLoss', input);
+  expect(newDevice).toBe(true);
+  input.forEach((x, i) => expect(output[i]).toBe(Math.fround(Math.fround(x * x) + i)));
+  expect(errors).toEqual([]);
+});
+
 test('the production page carries a CSP without unsafe-eval, and it is enforced', async ({
   page,
 }) => {
