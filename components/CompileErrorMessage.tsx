@@ -7,12 +7,13 @@ export function CompileErrorMessage() {
   if (!problem) return null;
   return (
     <div className="compile-error" role="alert">
-      <p className="error-text">
-        The program does not compile; the picture shows the last program that did.
-      </p>
+      {/* The message on its own line wraps in a narrow panel; the block below keeps Python's
+          layout (line, caret) and scrolls sideways instead. */}
+      <p className="error-text">{problem.message}</p>
       <pre className="code-block" data-testid="compile-error">
         {problem.formatted}
       </pre>
+      <p className="hint">The picture shows the last program that compiled.</p>
     </div>
   );
 }
