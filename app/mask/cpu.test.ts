@@ -183,8 +183,9 @@ def score_mod(score, b, h, q_idx, kv_idx):
   });
 });
 
-describe('speed', () => {
-  test('fills a 1024 x 1024 mask well under a second', () => {
+describe('a large mask', () => {
+  // Its speed is measured in app/mask/compile.bench.ts, not asserted here.
+  test('fills a 1024 x 1024 mask that equals the rule everywhere', () => {
     const p = compile(`WINDOW = 64
 doc = [${Array.from({ length: 1024 }, (_, i) => Math.floor(i / 100)).join(', ')}]
 
@@ -196,15 +197,18 @@ def same_doc(b, h, q_idx, kv_idx):
 
 mask_mod = and_masks(sliding, same_doc)
 `);
-    const out = new Uint8Array(1024 * 1024);
-    const start = performance.now();
-    for (let q = 0; q < 1024; q += 1)
-      for (let kv = 0; kv < 1024; kv += 1) out[q * 1024 + kv] = p.mask(0, 0, q, kv) ? 1 : 0;
-    const ms = performance.now() - start;
-    expect(ms).toBeLessThan(1000);
     const expected = (q: number, kv: number): boolean =>
       q - kv >= 0 && q - kv <= 64 && Math.floor(q / 100) === Math.floor(kv / 100);
-    expect(out[500 * 1024 + 450]).toBe(expected(500, 450) ? 1 : 0);
-    expect(out.reduce((n, x) => n + x, 0)).toBeGreaterThan(0);
+    let mismatches = 0;
+    let allowed = 0;
+    for (let q = 0; q < 1024; q += 1) {
+      for (let kv = 0; kv < 1024; kv += 1) {
+        const got = p.mask(0, 0, q, kv);
+        if (got !== expected(q, kv)) mismatches += 1;
+        if (got) allowed += 1;
+      }
+    }
+    expect(mismatches).toBe(0);
+    expect(allowed).toBeGreaterThan(0);
   });
 });

@@ -16,38 +16,42 @@ function timedError(compileIt: () => unknown): { error: MaskCompileError; ms: nu
 
 const MASK = 'def mask_mod(b, h, q_idx, kv_idx):\n    return ';
 
-describe('limits give an error within milliseconds', () => {
+// The bounds below only say "no hang": a limit that failed to trigger would run for seconds or
+// overflow the stack. How fast each error comes is measured, not asserted tightly (the machines
+// are shared): `npx vitest bench --run app/mask/compile.bench.ts`.
+const NO_HANG_MS = 2000;
+
+describe('limits give an error instead of a hang', () => {
   test('100000 nested parentheses', () => {
     const deep = `${MASK}${'('.repeat(100000)}q_idx${')'.repeat(100000)} > 0\n`;
     const { error, ms } = timedError(() => compile(deep));
     expect(error.kind).toBe('LimitError');
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(NO_HANG_MS);
     // Under the size limit, the nesting limit itself answers.
     const nested = `${MASK}${'('.repeat(1000)}q_idx${')'.repeat(1000)} > 0\n`;
     const second = timedError(() => compile(nested));
     expect(second.error.detail).toMatch(/too many nested parentheses \(the limit is 64\)/);
-    expect(second.ms).toBeLessThan(50);
+    expect(second.ms).toBeLessThan(NO_HANG_MS);
   });
 
   test('deep nesting within the bracket limit is still bounded (unary chains)', () => {
     const { error, ms } = timedError(() => compile(`${MASK}${'-'.repeat(50000)}q_idx > 0\n`));
     expect(error.kind).toBe('LimitError');
-    // 50 KB of text is read before the parser meets the nesting limit: this says "no hang".
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(NO_HANG_MS);
   });
 
   test('a source over 100 KB', () => {
     const huge = `${MASK}True\n${'# padding\n'.repeat(11000)}`;
     const { error, ms } = timedError(() => compile(huge));
     expect(error.detail).toMatch(/the limit is 102400/);
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(NO_HANG_MS);
   });
 
   test('a huge tensor literal', () => {
     const values = Array.from({ length: 70000 }, () => '1').join(',');
     const { error, ms } = timedError(() => compile(`t = [${values}]\nmask_mod = noop_mask\n`));
     expect(error.kind).toBe('LimitError');
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(NO_HANG_MS);
   });
 
   test('a tensor over the element limit (with a small source limit out of the way)', () => {
@@ -57,15 +61,13 @@ describe('limits give an error within milliseconds', () => {
       compileWithLimits(`t = [${values}]\nmask_mod = noop_mask\n`, limits),
     );
     expect(error.detail).toMatch(/70000 elements \(the limit is 65536\)/);
-    // 140 KB of text is read first; this bound only says "no hang".
-    expect(ms).toBeLessThan(1500);
+    expect(ms).toBeLessThan(NO_HANG_MS);
   });
 
   test('a very long flat expression', () => {
     const { error, ms } = timedError(() => compile(`${MASK}q_idx${' + 1'.repeat(20000)} > 0\n`));
     expect(error.detail).toMatch(/expression too long/);
-    // 80 KB of text is read first; this bound only says "no hang".
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(NO_HANG_MS);
   });
 
   test('calls nested past the inlining depth', () => {
@@ -77,7 +79,7 @@ describe('limits give an error within milliseconds', () => {
       compile(`def f0(x):\n    return x\n${defs}${MASK}f40(q_idx) > 0\n`),
     );
     expect(error.detail).toMatch(/calls nest too deeply \(the limit is 32/);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(NO_HANG_MS);
   });
 
   test('exponential inlining hits the node limit', () => {
@@ -89,7 +91,7 @@ describe('limits give an error within milliseconds', () => {
       compile(`def g0(x):\n    return x\n${defs}${MASK}g30(q_idx) > 0\n`),
     );
     expect(error.detail).toMatch(/more than 200000 operations/);
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(NO_HANG_MS);
   });
 
   test('deep indentation', () => {
@@ -98,7 +100,7 @@ describe('limits give an error within milliseconds', () => {
     body += `${' '.repeat(4 * 81)}return True\n    return False\n`;
     const { error, ms } = timedError(() => compile(`def mask_mod(b, h, q_idx, kv_idx):\n${body}`));
     expect(error.kind).toBe('LimitError');
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(NO_HANG_MS);
   });
 
   test('a long chain of dependent assignments compiles and stays fast', () => {
@@ -107,7 +109,7 @@ describe('limits give an error within milliseconds', () => {
     const p = compile(
       `def mask_mod(b, h, q_idx, kv_idx):\n    x = q_idx\n${lines}    return x != kv_idx\n`,
     );
-    expect(performance.now() - start).toBeLessThan(1000);
+    expect(performance.now() - start).toBeLessThan(NO_HANG_MS);
     expect(typeof p.mask(0, 0, 3, 4)).toBe('boolean');
   });
 });
