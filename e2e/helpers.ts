@@ -74,3 +74,31 @@ export async function injectInlineScript(page: Page): Promise<{ ran: boolean; vi
       }),
   );
 }
+
+/** The page coordinates of the centre of cell (row, col) of the unzoomed figure. */
+async function cellCentre(page: Page, row: number, col: number): Promise<{ x: number; y: number }> {
+  const figure = page.getByTestId('figure');
+  const rows = Number(await figure.getAttribute('data-rows'));
+  const cols = Number(await figure.getAttribute('data-cols'));
+  const overlay = page.getByTestId('figure-overlay');
+  await overlay.scrollIntoViewIfNeeded();
+  const box = await overlay.boundingBox();
+  if (!box) throw new Error('figure overlay not visible');
+  return {
+    x: box.x + ((col + 0.5) * box.width) / cols,
+    y: box.y + ((row + 0.5) * box.height) / rows,
+  };
+}
+
+/** Points at cell (row, col) of the unzoomed figure. */
+export async function hoverCell(page: Page, row: number, col: number): Promise<void> {
+  const { x, y } = await cellCentre(page, row, col);
+  await page.mouse.move(x, y);
+}
+
+/** Points at cell (row, col) of the unzoomed figure and clicks it. */
+export async function clickCell(page: Page, row: number, col: number): Promise<void> {
+  const { x, y } = await cellCentre(page, row, col);
+  await page.mouse.move(x, y);
+  await page.mouse.click(x, y);
+}

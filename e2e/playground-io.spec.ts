@@ -1,7 +1,7 @@
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openPlayground, runCount, waitForRunAfter, watchErrors } from './helpers';
+import { hoverCell, openPlayground, runCount, waitForRunAfter, watchErrors } from './helpers';
 import { createBlockMask, flexAttention } from '../app/reference';
 import { parseNpy, writeNpy } from '../app/tensors/npy';
 import { randomInputs } from '../app/tensors/random';
@@ -13,20 +13,6 @@ import { blockMaskJson } from '../app/state/exports';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
-
-async function hoverCell(page: Page, row: number, col: number): Promise<void> {
-  const figure = page.getByTestId('figure');
-  const rows = Number(await figure.getAttribute('data-rows'));
-  const cols = Number(await figure.getAttribute('data-cols'));
-  const overlay = page.getByTestId('figure-overlay');
-  await overlay.scrollIntoViewIfNeeded();
-  const box = await overlay.boundingBox();
-  if (!box) throw new Error('figure overlay not visible');
-  await page.mouse.move(
-    box.x + ((col + 0.5) * box.width) / cols,
-    box.y + ((row + 0.5) * box.height) / rows,
-  );
-}
 
 async function download(
   page: Page,

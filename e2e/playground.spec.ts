@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { openPlayground, runCount, waitForRunAfter, watchErrors } from './helpers';
+import { hoverCell, openPlayground, runCount, waitForRunAfter, watchErrors } from './helpers';
 
 // The playground's flows, driven as a user would. Sizes stay small: WebGPU runs on SwiftShader.
 
@@ -17,21 +17,6 @@ async function typeProgram(page: Page, text: string): Promise<void> {
   await page.locator('.cm-content').click();
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText(text);
-}
-
-/** Points at cell (row, col) of the unzoomed figure. */
-async function hoverCell(page: Page, row: number, col: number): Promise<void> {
-  const figure = page.getByTestId('figure');
-  const rows = Number(await figure.getAttribute('data-rows'));
-  const cols = Number(await figure.getAttribute('data-cols'));
-  const overlay = page.getByTestId('figure-overlay');
-  await overlay.scrollIntoViewIfNeeded();
-  const box = await overlay.boundingBox();
-  if (!box) throw new Error('figure overlay not visible');
-  await page.mouse.move(
-    box.x + ((col + 0.5) * box.width) / cols,
-    box.y + ((row + 0.5) * box.height) / rows,
-  );
 }
 
 async function maskAt(page: Page, row: number, col: number): Promise<string> {

@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import {
   callHarness,
+  clickCell,
   openHarness,
   openPlayground,
   runCount,
@@ -51,21 +52,6 @@ test.describe('teaching models against the engine', () => {
     expect(errors).toEqual([]);
   });
 });
-
-/** Clicks cell (row, col) of the unzoomed figure. */
-async function clickCell(page: Page, row: number, col: number): Promise<void> {
-  const figure = page.getByTestId('figure');
-  const rows = Number(await figure.getAttribute('data-rows'));
-  const cols = Number(await figure.getAttribute('data-cols'));
-  const overlay = page.getByTestId('figure-overlay');
-  await overlay.scrollIntoViewIfNeeded();
-  const box = await overlay.boundingBox();
-  if (!box) throw new Error('figure overlay not visible');
-  const x = box.x + ((col + 0.5) * box.width) / cols;
-  const y = box.y + ((row + 0.5) * box.height) / rows;
-  await page.mouse.move(x, y);
-  await page.mouse.click(x, y);
-}
 
 async function number(page: Page, testId: string): Promise<number> {
   const text = (await page.getByTestId(testId).textContent()) ?? '';

@@ -1,11 +1,26 @@
-import probeShader from './programProbe.wgsl?raw';
+import maskProbeShader from './programProbe.wgsl?raw';
+import boundsProbeShader from './boundsProbe.wgsl?raw';
+import type { CompiledProgram } from '../app/mask/types';
+import {
+  BufferSet,
+  bindGroup0,
+  kernelLayout,
+  programBindGroup,
+  type BindingKind,
+  type KernelLayout,
+} from './resources';
 
-/** What the probe needs of a compiled mask program (app/mask's CompiledProgram has these). */
-export interface ProbeProgram {
-  wgsl: string;
-  paramWords: Uint32Array;
-  tensorWords: Uint32Array;
-}
+/**
+ * Test probes that run a compiled program's WGSL on its own: `mask_mod` and `score_mod` over a
+ * grid of (b, h, q_idx, kv_idx), and `mask_mod_bounds` over boxes. They bind the program's group 1
+ * exactly as the real kernels do, so what they check is what the kernels run.
+ */
+
+/** What the probes need of a compiled program. */
+export type ProbeProgram = Pick<
+  CompiledProgram,
+  'wgsl' | 'wgslBounds' | 'paramWords' | 'tensorWords'
+>;
 
 export interface ProbeGrid {
   B: number;
@@ -14,161 +29,136 @@ export interface ProbeGrid {
   KV: number;
 }
 
-export interface ProbeResult {
-  /** Shader compilation and validation messages, "error: line:col message" and the like. */
+/** A built probe, or (pipeline absent) the compiler's messages saying why it did not build. */
+export interface ProbePipeline {
+  /** Shader compilation and pipeline messages, "error: line:col message" and the like. */
   messages: string[];
-  /** 0/1 per cell, row-major [B, H, Q, KV]; empty when the shader did not build. */
-  mask: Uint32Array;
-  /** score_mod of inputScores per cell; empty when the shader did not build. */
-  scores: Float32Array;
+  pipeline?: GPUComputePipeline;
+  layout: KernelLayout;
 }
+
+/** A probe that built. */
+export type BuiltProbe = ProbePipeline & { pipeline: GPUComputePipeline };
 
 const WORKGROUP = 64;
 
-function programLayout(device: GPUDevice): GPUBindGroupLayout {
-  return device.createBindGroupLayout({
-    entries: [
-      { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-      { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-    ],
-  });
-}
-
-function probeLayout(device: GPUDevice): GPUBindGroupLayout {
-  return device.createBindGroupLayout({
-    entries: [
-      { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-      { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-      { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-      { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-    ],
-  });
-}
-
-/**
- * Builds the program's WGSL with the probe kernel, reports compilation messages, and evaluates
- * mask_mod and score_mod over the grid. Layouts are explicit: a program that reads no tensor still
- * gets its full group 1, as the real kernels bind it.
- */
-export async function runProgramProbe(
+/** Compiles a probe and keeps every message (warnings too); no exception for a bad shader. */
+async function buildProbe(
   device: GPUDevice,
-  program: ProbeProgram,
-  grid: ProbeGrid,
-  inputScores: Float32Array,
-): Promise<ProbeResult> {
-  const built = await buildProbePipeline(device, program.wgsl);
-  if (built.pipeline === undefined) {
-    return { messages: built.messages, mask: new Uint32Array(0), scores: new Float32Array(0) };
+  name: string,
+  bindings: BindingKind[],
+  code: string,
+  entryPoint: string,
+): Promise<ProbePipeline> {
+  const layout = kernelLayout(device, name, bindings);
+  const module = device.createShaderModule({ label: name, code });
+  const info = await module.getCompilationInfo();
+  const messages = info.messages.map((m) => `${m.type}: ${m.lineNum}:${m.linePos} ${m.message}`);
+  if (info.messages.some((m) => m.type === 'error')) return { messages, layout };
+  try {
+    // Asynchronous creation lets the browser compile several programs at once.
+    const pipeline = await device.createComputePipelineAsync({
+      label: name,
+      layout: layout.pipeline,
+      compute: { module, entryPoint },
+    });
+    return { messages, pipeline, layout };
+  } catch (error) {
+    return { messages: [...messages, `error: pipeline: ${String(error)}`], layout };
   }
-  return dispatchProbe(
+}
+
+/** The mask probe: the program's WGSL with a kernel that evaluates both mods per grid cell. */
+export function buildMaskProbe(device: GPUDevice, program: ProbeProgram): Promise<ProbePipeline> {
+  return buildProbe(
     device,
-    built.pipeline,
-    built.layouts,
-    program,
-    grid,
-    inputScores,
-    built.messages,
+    'maskProbe',
+    ['uniform', 'read', 'read_write', 'read_write'],
+    `${program.wgsl}\n${maskProbeShader}`,
+    'probe_main',
   );
 }
 
-export interface ProbePipeline {
-  messages: string[];
-  pipeline?: GPUComputePipeline;
-  layouts: GPUBindGroupLayout[];
+/** The bounds probe: the program's WGSL and bounds WGSL with a kernel that asks per box. */
+export function buildBoundsProbe(device: GPUDevice, program: ProbeProgram): Promise<ProbePipeline> {
+  return buildProbe(
+    device,
+    'boundsProbe',
+    ['read', 'read_write'],
+    `${program.wgsl}\n${program.wgslBounds}\n${boundsProbeShader}`,
+    'fm_probe_bounds_main',
+  );
 }
 
-/**
- * Compiles the program's WGSL with the probe kernel and reports its messages. Asynchronous
- * pipeline creation lets the browser compile several programs at once.
- */
-export async function buildProbePipeline(device: GPUDevice, wgsl: string): Promise<ProbePipeline> {
-  const module = device.createShaderModule({ code: `${wgsl}\n${probeShader}` });
-  const info = await module.getCompilationInfo();
-  const messages = info.messages.map((m) => `${m.type}: ${m.lineNum}:${m.linePos} ${m.message}`);
-  const layouts = [probeLayout(device), programLayout(device)];
-  if (info.messages.some((m) => m.type === 'error')) return { messages, layouts };
-  try {
-    const pipeline = await device.createComputePipelineAsync({
-      layout: device.createPipelineLayout({ bindGroupLayouts: layouts }),
-      compute: { module, entryPoint: 'probe_main' },
-    });
-    return { messages, pipeline, layouts };
-  } catch (error) {
-    return { messages: [...messages, `error: pipeline: ${String(error)}`], layouts };
-  }
+/** One dispatch of a built probe: group 0 from `group0`, group 1 the program's. */
+function dispatch(
+  buffers: BufferSet,
+  probe: BuiltProbe,
+  program: ProbeProgram,
+  group0: GPUBuffer[],
+  invocations: number,
+): void {
+  const { device } = buffers;
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(probe.pipeline);
+  pass.setBindGroup(0, bindGroup0(device, probe.layout, group0));
+  pass.setBindGroup(1, programBindGroup(buffers, probe.layout, program));
+  pass.dispatchWorkgroups(Math.ceil(invocations / WORKGROUP));
+  pass.end();
+  device.queue.submit([encoder.finish()]);
 }
 
-/** Runs a built probe pipeline over the grid and reads the results back. */
-export async function dispatchProbe(
+/** mask_mod (0/1) and score_mod of `inputScores`, per cell of the grid, row-major [B, H, Q, KV]. */
+export async function runMaskProbe(
   device: GPUDevice,
-  pipeline: GPUComputePipeline,
-  layouts: GPUBindGroupLayout[],
+  probe: BuiltProbe,
   program: ProbeProgram,
   grid: ProbeGrid,
   inputScores: Float32Array,
-  messages: string[],
-): Promise<ProbeResult> {
+): Promise<{ mask: Uint32Array; scores: Float32Array }> {
   const cells = grid.B * grid.H * grid.Q * grid.KV;
-  const bytes = Math.max(4, cells * 4);
-  const buffers: GPUBuffer[] = [];
-  const buffer = (size: number, usage: number): GPUBuffer => {
-    const b = device.createBuffer({ size, usage });
-    buffers.push(b);
-    return b;
-  };
+  const buffers = new BufferSet(device);
   try {
-    const gridBuffer = buffer(16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(gridBuffer, 0, new Uint32Array([grid.B, grid.H, grid.Q, grid.KV]));
-    const inputBuffer = buffer(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(inputBuffer, 0, inputScores);
-    const maskBuffer = buffer(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    const scoreBuffer = buffer(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    const paramBuffer = buffer(
-      program.paramWords.byteLength,
-      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    );
-    device.queue.writeBuffer(paramBuffer, 0, program.paramWords);
-    const tensorBuffer = buffer(
-      program.tensorWords.byteLength,
-      GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-    );
-    device.queue.writeBuffer(tensorBuffer, 0, program.tensorWords);
-    const readMask = buffer(bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-    const readScores = buffer(bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-
-    const probeGroup = device.createBindGroup({
-      layout: layouts[0],
-      entries: [
-        { binding: 0, resource: { buffer: gridBuffer } },
-        { binding: 1, resource: { buffer: inputBuffer } },
-        { binding: 2, resource: { buffer: maskBuffer } },
-        { binding: 3, resource: { buffer: scoreBuffer } },
+    const mask = buffers.output('probe mask', cells * 4);
+    const scores = buffers.output('probe scores', cells * 4);
+    const gridWords = new Uint32Array([grid.B, grid.H, grid.Q, grid.KV]);
+    dispatch(
+      buffers,
+      probe,
+      program,
+      [
+        buffers.uniform('probe grid', gridWords),
+        buffers.storage('probe inputs', inputScores),
+        mask,
+        scores,
       ],
-    });
-    const programGroup = device.createBindGroup({
-      layout: layouts[1],
-      entries: [
-        { binding: 0, resource: { buffer: paramBuffer } },
-        { binding: 1, resource: { buffer: tensorBuffer } },
-      ],
-    });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, probeGroup);
-    pass.setBindGroup(1, programGroup);
-    pass.dispatchWorkgroups(Math.ceil(cells / WORKGROUP));
-    pass.end();
-    encoder.copyBufferToBuffer(maskBuffer, 0, readMask, 0, bytes);
-    encoder.copyBufferToBuffer(scoreBuffer, 0, readScores, 0, bytes);
-    device.queue.submit([encoder.finish()]);
-    await Promise.all([readMask.mapAsync(GPUMapMode.READ), readScores.mapAsync(GPUMapMode.READ)]);
-    const mask = new Uint32Array(readMask.getMappedRange().slice(0, cells * 4));
-    const scores = new Float32Array(readScores.getMappedRange().slice(0, cells * 4));
-    readMask.unmap();
-    readScores.unmap();
-    return { messages, mask, scores };
+      cells,
+    );
+    const [maskBytes, scoreBytes] = await Promise.all([
+      buffers.read(mask, cells * 4),
+      buffers.read(scores, cells * 4),
+    ]);
+    return { mask: new Uint32Array(maskBytes), scores: new Float32Array(scoreBytes) };
   } finally {
-    for (const b of buffers) b.destroy();
+    buffers.destroy();
+  }
+}
+
+/** mask_mod_bounds (0, 1 or 2) per box; `boxes` holds [b, h, q_lo, q_hi, kv_lo, kv_hi] each. */
+export async function runBoundsProbe(
+  device: GPUDevice,
+  probe: BuiltProbe,
+  program: ProbeProgram,
+  boxes: Int32Array,
+): Promise<Uint32Array> {
+  const count = boxes.length / 6;
+  const buffers = new BufferSet(device);
+  try {
+    const bounds = buffers.output('probe bounds', count * 4);
+    dispatch(buffers, probe, program, [buffers.storage('probe boxes', boxes), bounds], count);
+    return new Uint32Array(await buffers.read(bounds, count * 4));
+  } finally {
+    buffers.destroy();
   }
 }
