@@ -1,5 +1,6 @@
 import { AdapterStatus } from '../components/AdapterStatus';
 import { CompileErrorMessage } from '../components/CompileErrorMessage';
+import { ProgramOutput } from '../components/ProgramOutput';
 import { ExportPanel } from '../components/ExportPanel';
 import { FigurePanel } from '../components/FigurePanel';
 import { InputControls } from '../components/InputControls';
@@ -44,6 +45,7 @@ export function App() {
             <h2 id="program-heading">Program</h2>
             <ProgramEditor />
             <CompileErrorMessage />
+            <ProgramOutput />
           </section>
           <ParameterControls />
           <PresetCard />

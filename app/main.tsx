@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { CPU_MAX_LENGTH } from './engine/cpuRun';
 import { deviceBufferLimits } from './engine/gpuStatus';
 import { runScenario } from './engine/run';
-import { compile } from './mask/compile';
+import { compileOffThread } from './mask/compileClient';
 import { startRunner } from './state/runner';
 import { browserEnv, startShareLink } from './state/shareLink';
 import { playground } from './state/store';
@@ -26,8 +26,8 @@ async function boot(): Promise<void> {
     // Never a blank page: without share links the app still opens on the default scenario.
     console.warn('flexmask: the share link could not be set up', error);
   }
-  // The store drives the engine: every edit (debounced) compiles and runs the scenario.
-  startRunner(playground, { compile, runScenario, prepareInputs });
+  // The store drives the engine: every edit (debounced) compiles (in a worker) and runs it.
+  startRunner(playground, { compile: compileOffThread, runScenario, prepareInputs });
 
   const root = document.getElementById('root');
   if (root) {

@@ -40,11 +40,18 @@ export function ExportPanel() {
   const fail = (error: unknown) =>
     setMessage(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
 
+  const pythonExport = program && result ? program.python(result.shape) : null;
+  const refusal = pythonExport && 'refused' in pythonExport ? pythonExport.refused : null;
   const pythonCode = () => {
     const current = playground.getState();
     const shown = current.result;
     if (!current.program || !shown) return null;
-    return current.program.python(shown.shape);
+    const exported = current.program.python(shown.shape);
+    if ('refused' in exported) {
+      setMessage(exported.refused);
+      return null;
+    }
+    return exported.code;
   };
 
   const figureName = (extension: string) =>
@@ -122,17 +129,22 @@ export function ExportPanel() {
         </button>
       </div>
       <div className="button-row" role="group" aria-label="PyTorch code">
-        <button type="button" onClick={() => void copyPython()} disabled={!program}>
+        <button type="button" onClick={() => void copyPython()} disabled={!program || !!refusal}>
           Copy PyTorch code
         </button>
-        <button type="button" onClick={downloadPython} disabled={!program}>
+        <button type="button" onClick={downloadPython} disabled={!program || !!refusal}>
           Download PyTorch code as .py
         </button>
       </div>
+      {refusal && (
+        <p className="error-text" role="note" data-testid="export-refused">
+          {refusal}
+        </p>
+      )}
       <details className="python-code">
         <summary>Show the PyTorch code</summary>
         <pre className="code-block" data-testid="python-code">
-          {program && result ? program.python(result.shape) : ''}
+          {pythonExport && 'code' in pythonExport ? pythonExport.code : ''}
         </pre>
       </details>
       {message && (

@@ -455,7 +455,9 @@ describe('wgslBounds', () => {
 
       // mask_mod over a box of positions: 0 False everywhere, 1 True everywhere, 2 unknown.
       fn mask_mod_bounds(fm_b: i32, fm_h: i32, fm_q_lo: i32, fm_q_hi: i32, fm_kv_lo: i32, fm_kv_hi: i32) -> u32 {
-        return fm_bt_and(fm_bt_eq(fm_bi_read(0i, 21i, 1i, vec2<i32>(fm_q_lo, fm_q_hi), vec2<i32>(0i, 0i)), fm_bi_read(0i, 21i, 1i, vec2<i32>(fm_kv_lo, fm_kv_hi), vec2<i32>(0i, 0i))), fm_bt_le(fm_bi_sub(vec2<i32>(fm_kv_lo, fm_kv_hi), fm_bi_read(21i, 5i, 1i, fm_bi_read(0i, 21i, 1i, vec2<i32>(fm_kv_lo, fm_kv_hi), vec2<i32>(0i, 0i)), vec2<i32>(0i, 0i))), fm_bi_sub(vec2<i32>(fm_q_lo, fm_q_hi), fm_bi_read(21i, 5i, 1i, fm_bi_read(0i, 21i, 1i, vec2<i32>(fm_q_lo, fm_q_hi), vec2<i32>(0i, 0i)), vec2<i32>(0i, 0i)))));
+        let fm_w0: vec2<i32> = fm_bi_read(0i, 21i, 1i, vec2<i32>(fm_q_lo, fm_q_hi), vec2<i32>(0i, 0i));
+        let fm_w1: vec2<i32> = fm_bi_read(0i, 21i, 1i, vec2<i32>(fm_kv_lo, fm_kv_hi), vec2<i32>(0i, 0i));
+        return fm_bt_and(fm_bt_eq(fm_w0, fm_w1), fm_bt_le(fm_bi_sub(vec2<i32>(fm_kv_lo, fm_kv_hi), fm_bi_read(21i, 5i, 1i, fm_w1, vec2<i32>(0i, 0i))), fm_bi_sub(vec2<i32>(fm_q_lo, fm_q_hi), fm_bi_read(21i, 5i, 1i, fm_w0, vec2<i32>(0i, 0i)))));
       }
       "
     `);

@@ -1,15 +1,29 @@
-// `npx vitest bench --run app/mask/compile.bench.ts`: compile time of the largest presets, how
-// fast the limits answer, and the CPU back end filling a 1024 x 1024 mask.
+// `npx vitest bench --run app/mask/compile.bench.ts`: compile time (evaluate, trace, emit) of the
+// largest presets and of the largest real-style files of the corpus (attention-gym's generators
+// pasted whole, Hugging Face's masking_utils compositions), how fast the limits answer, and the
+// CPU back end filling a 1024 x 1024 mask.
 import { bench, describe } from 'vitest';
 import { compile } from './compile';
 import { PRESETS } from './presets';
 
 const bySize = [...PRESETS].sort((a, b) => b.source.length - a.source.length);
 
+const CORPUS = import.meta.glob<string>(['./corpus/attn_gym/*.py', './corpus/transformers/*.py'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
+const corpusBySize = Object.entries(CORPUS).sort((a, b) => b[1].length - a[1].length);
+
 describe('compile', () => {
   for (const preset of bySize.slice(0, 3)) {
     bench(`${preset.id} (${preset.source.length} chars)`, () => {
       compile(preset.source);
+    });
+  }
+  for (const [path, source] of corpusBySize.slice(0, 4)) {
+    bench(`${path.replace('./corpus/', '')} (${source.length} chars)`, () => {
+      compile(source);
     });
   }
 });

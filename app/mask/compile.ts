@@ -1,15 +1,16 @@
 /**
  * `compile(source)`: text in, CompiledProgram out, or a MaskCompileError, and nothing else, for any
- * string. Lexer, parser and checker run in order; the WGSL, CPU, PyTorch and bounds back ends all
- * read the one checked, inlined program.
+ * string. The lexer and parser read the text; the evaluator runs the setup code as Python and
+ * traces mask_mod / score_mod (app/mask/eval); the WGSL, CPU, PyTorch and bounds back ends all read
+ * the one traced program.
  */
-import { check, type CheckedProgram } from './check';
+import { evaluateProgram, type CheckedProgram } from './eval/program';
 import { buildCpuFunction } from './cpu';
 import { MaskCompileError, ProgramError } from './errors';
 import { tokenize } from './lexer';
 import { DEFAULT_LIMITS, type CompileLimits } from './limits';
 import { parse } from './parser';
-import { exportPython } from './python';
+import { exportPython } from './pytorchExport';
 import type { CompiledProgram, PythonExportShape } from './types';
 import { emitWgsl, paramVec4Count } from './wgsl';
 import { emitWgslBounds } from './wgslBounds';
@@ -20,12 +21,7 @@ export function compile(source: string): CompiledProgram {
 
 /** Like `compile`, with other limits (tests use small ones to reach each limit quickly). */
 export function compileWithLimits(source: string, limits: CompileLimits): CompiledProgram {
-  const text = typeof source === 'string' ? source : String(source);
-  try {
-    return build(text, checkSource(text, limits));
-  } catch (error) {
-    throw asMaskError(text, error);
-  }
+  return programFromData(compileToData(source, limits));
 }
 
 /** Parses and checks only: the inlined program the back ends read (for tests and tools). */
@@ -42,7 +38,7 @@ export function checkSource(
   }
   const tokens = tokenize(source, limits);
   const module = parse(tokens, source, limits);
-  return check(module, limits);
+  return evaluateProgram(module, source, limits);
 }
 
 function asMaskError(source: string, error: unknown): MaskCompileError {
@@ -57,14 +53,58 @@ function asMaskError(source: string, error: unknown): MaskCompileError {
   return new MaskCompileError(source, { start: 0, end: 0 }, 'LimitError', detail);
 }
 
-function build(source: string, program: CheckedProgram): CompiledProgram {
-  const wgsl = emitWgsl(program);
+/**
+ * Everything a compile produces that can cross a worker boundary (structured clone keeps the IR a
+ * DAG): the page compiles in a worker and rebuilds the functions here with programFromData.
+ */
+export interface CompiledData {
+  source: string;
+  program: CheckedProgramData;
+  wgsl: string;
+  wgslBounds: string;
+  paramWords: Uint32Array;
+  tensorWords: Uint32Array;
+}
+
+/** The traced program without its syntax tree and coverage (which stay where it was compiled). */
+export type CheckedProgramData = Omit<CheckedProgram, 'module' | 'covered' | 'literalLists'>;
+
+/** Compiles to plain data: parse, evaluate, trace, emit WGSL; throws MaskCompileError. */
+export function compileToData(
+  source: string,
+  limits: CompileLimits = DEFAULT_LIMITS,
+): CompiledData {
+  const text = typeof source === 'string' ? source : String(source);
+  try {
+    const checked = checkSource(text, limits);
+    const { module, covered, literalLists, ...program } = checked;
+    void module;
+    void covered;
+    void literalLists;
+    return {
+      source: text,
+      program,
+      wgsl: emitWgsl(checked),
+      wgslBounds: emitWgslBounds(checked),
+      paramWords: packParams(checked),
+      tensorWords: packTensors(checked),
+    };
+  } catch (error) {
+    throw asMaskError(text, error);
+  }
+}
+
+function packParams(program: CheckedProgramData): Uint32Array {
   const paramWords = new Uint32Array(paramVec4Count(program.params.length) * 4);
   const paramView = new DataView(paramWords.buffer);
   program.params.forEach((p, k) => {
     if (p.type === 'float') paramView.setFloat32(k * 4, p.value, true);
     else paramView.setInt32(k * 4, p.value, true);
   });
+  return paramWords;
+}
+
+function packTensors(program: CheckedProgramData): Uint32Array {
   const totalTensorWords = program.tensors.reduce((n, t) => n + t.values.length, 0);
   const tensorWords = new Uint32Array(Math.max(1, totalTensorWords));
   const tensorView = new DataView(tensorWords.buffer);
@@ -75,21 +115,28 @@ function build(source: string, program: CheckedProgram): CompiledProgram {
       else tensorView.setInt32(at, v, true);
     });
   }
+  return tensorWords;
+}
+
+/** The CompiledProgram of compiled data: the CPU functions and the export, built here. */
+export function programFromData(data: CompiledData): CompiledProgram {
+  const { program } = data;
   const maskFn = program.mask ? buildCpuFunction(program.mask, program, 'f32') : undefined;
   const scoreFn = program.score ? buildCpuFunction(program.score, program, 'f64') : undefined;
   return {
-    source,
+    source: data.source,
     params: program.params,
     tensors: program.tensors,
     hasScoreMod: program.score !== undefined,
     maskDeps: program.maskDeps,
     scoreDeps: program.scoreDeps,
-    wgsl,
-    wgslBounds: emitWgslBounds(program),
-    paramWords,
-    tensorWords,
+    wgsl: data.wgsl,
+    wgslBounds: data.wgslBounds,
+    paramWords: data.paramWords,
+    tensorWords: data.tensorWords,
     mask: maskFn ? (b, h, q, kv) => maskFn(0, b, h, q, kv) !== 0 : () => true,
     score: scoreFn ? (s, b, h, q, kv) => scoreFn(s, b, h, q, kv) : (s) => s,
     python: (shape: PythonExportShape) => exportPython(program, shape),
+    printed: program.printed,
   };
 }

@@ -2,18 +2,21 @@
  * The CPU back end: closures built once from the checked DAG (no eval), computing exactly what the
  * WGSL computes. Ints wrap as i32 (Math.imul, `| 0`). Floats are rounded to f32 after every
  * operation in the mask evaluator, so mask decisions match the GPU's; the score evaluator keeps
- * float64, as the reference does. Shared nodes are computed once per call into numbered slots,
- * in the same order the WGSL binds them to `let`s.
+ * float64, as the reference does. A math function is computed in float64 and rounded once
+ * (semantics.ts floatMath; the WGSL helpers are within an ulp or two of that), except sigmoid, gelu
+ * and gelu_tanh, which round every step as the WGSL does. Shared nodes are computed once per call
+ * into numbered slots, in the same order the WGSL binds them to `let`s. Tensors have 1 to 4 axes.
  */
-import type { CheckedProgram } from './check';
-import { sharedNodes, type ArgName, type Ir } from './ir';
+import type { CheckedProgram } from './eval/program';
+import { MAX_TENSOR_RANK, sharedNodes, type ArgName, type Ir } from './ir';
 import {
   floatFloorDiv,
+  floatMath,
   floatMod,
   floatPow,
-  intAbs,
   intAdd,
   intFloorDiv,
+  intMath,
   intMod,
   intMul,
   intNeg,
@@ -45,7 +48,7 @@ export interface CpuFunction {
 
 export function buildCpuFunction(
   root: Ir,
-  program: CheckedProgram,
+  program: Pick<CheckedProgram, 'tensors' | 'params'>,
   precision: Precision,
 ): CpuFunction {
   const r: FloatRound = precision === 'f32' ? toF32 : toF64;
@@ -86,7 +89,7 @@ function buildNode(
   r: FloatRound,
   tensorData: (Int32Array | Float64Array)[],
   paramValues: number[],
-  program: CheckedProgram,
+  program: Pick<CheckedProgram, 'tensors'>,
 ): Thunk {
   switch (node.op) {
     case 'const': {
@@ -104,7 +107,12 @@ function buildNode(
     case 'tensor': {
       const data = tensorData[node.tensor];
       const shape = program.tensors[node.tensor].shape;
-      const [i0, i1] = node.indices.map(build);
+      if (shape.length !== node.indices.length || shape.length > MAX_TENSOR_RANK) {
+        throw new Error(`a read of a ${shape.length}-D tensor with ${node.indices.length} indices`);
+      }
+      const idx = node.indices.map(build);
+      const [i0, i1] = idx;
+      // 1-D and 2-D reads (the common ones) unrolled; any rank by the loop below.
       if (shape.length === 1) {
         const n0 = shape[0];
         return (f) => {
@@ -112,11 +120,24 @@ function buildNode(
           return a < 0 ? 0 : data[a];
         };
       }
-      const [n0, n1] = shape;
+      if (shape.length === 2) {
+        const [n0, n1] = shape;
+        return (f) => {
+          const a = wrapIndex(i0(f), n0);
+          const c = wrapIndex(i1(f), n1);
+          return a < 0 || c < 0 ? 0 : data[a * n1 + c];
+        };
+      }
+      const rank = shape.length;
       return (f) => {
-        const a = wrapIndex(i0(f), n0);
-        const c = wrapIndex(i1(f), n1);
-        return a < 0 || c < 0 ? 0 : data[a * n1 + c];
+        // Row-major offset by Horner's rule, as the WGSL fm_read3 / fm_read4 compute it.
+        let flat = 0;
+        for (let k = 0; k < rank; k += 1) {
+          const a = wrapIndex(idx[k](f), shape[k]);
+          if (a < 0) return 0;
+          flat = flat * shape[k] + a;
+        }
+        return data[flat];
       };
     }
     case 'unary': {
@@ -139,29 +160,15 @@ function buildNode(
     }
     case 'call': {
       const [a, b] = node.args.map(build);
-      const isInt = node.type === 'int';
-      switch (node.fn) {
-        case 'abs':
-          return isInt ? (f) => intAbs(a(f)) : (f) => Math.abs(a(f));
-        case 'min':
-          return (f) => Math.min(a(f), b(f));
-        case 'max':
-          return (f) => Math.max(a(f), b(f));
-        case 'tanh':
-          return (f) => r(Math.tanh(a(f)));
-        case 'exp':
-          return (f) => r(Math.exp(a(f)));
-        case 'log':
-          return (f) => r(Math.log(a(f)));
-        case 'sqrt':
-          return (f) => r(Math.sqrt(a(f)));
-      }
-      break;
+      if (node.fn === 'min') return (f) => Math.min(a(f), b(f));
+      if (node.fn === 'max') return (f) => Math.max(a(f), b(f));
+      const fn = node.type === 'int' ? intMath(node.fn) : floatMath(node.fn, r);
+      if (fn === undefined) throw new Error(`${node.fn} of an int`);
+      return (f) => fn(a(f));
     }
     case 'binary':
       return buildBinary(node, build(node.a), build(node.b), r);
   }
-  throw new Error('unreachable');
 }
 
 function buildBinary(

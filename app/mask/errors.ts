@@ -1,17 +1,32 @@
 import type { SourceSpan } from './types';
 
 /**
- * The kinds of error a program can have. The first ones are Python's own names, so a message reads
- * as Python 3.11 would print it; NotSupportedError is ours: valid Python the mask language refuses,
- * with a message that says what it allows instead. LimitError: a size or depth limit was hit.
+ * The kinds of error a program can have. Most are Python's own exception names (raised by the
+ * setup code or by tracing, as CPython and PyTorch would raise them), so a message reads as Python
+ * 3.11 would print it; a `raise` of a user-defined exception class reports that class's name.
+ * NotSupportedError is ours: valid Python flexmask refuses, with a message that says what it
+ * allows instead. LimitError: one of flexmask's size, depth, time or work limits was hit.
  */
 export type MaskErrorKind =
   | 'SyntaxError'
   | 'IndentationError'
   | 'NameError'
+  | 'UnboundLocalError'
   | 'TypeError'
   | 'ValueError'
   | 'ZeroDivisionError'
+  | 'OverflowError'
+  | 'AssertionError'
+  | 'AttributeError'
+  | 'IndexError'
+  | 'KeyError'
+  | 'ImportError'
+  | 'ModuleNotFoundError'
+  | 'RuntimeError'
+  | 'NotImplementedError'
+  | 'RecursionError'
+  | 'StopIteration'
+  | 'Exception'
   | 'NotSupportedError'
   | 'LimitError';
 
@@ -78,9 +93,20 @@ export class MaskCompileError extends Error {
   /** The message without the kind, e.g. "name 'x' is not defined". */
   readonly detail: string;
 
-  constructor(source: string, span: SourceSpan, kind: MaskErrorKind, detail: string) {
-    const formatted = formatError(source, span, kind, detail);
+  /** `Traceback (most recent call last): ...` through the calls, when the error came from a call. */
+  readonly traceback: string | undefined;
+
+  constructor(
+    source: string,
+    span: SourceSpan,
+    kind: MaskErrorKind,
+    detail: string,
+    traceback?: string,
+  ) {
+    const located = formatError(source, span, kind, detail);
+    const formatted = traceback ? `${traceback}\n${kind}: ${detail}` : located;
     super(`${kind}: ${detail}`);
+    this.traceback = traceback;
     this.name = 'MaskCompileError';
     this.kind = kind;
     this.span = { start: span.start, end: span.end };

@@ -7,11 +7,12 @@ import { fail } from './errors';
 import type { CompileLimits } from './limits';
 import {
   floatFloorDiv,
+  floatMath,
   floatMod,
   floatPow,
-  intAbs,
   intAdd,
   intFloorDiv,
+  intMath,
   intMod,
   intMul,
   intNeg,
@@ -30,7 +31,56 @@ export type BitFn = 'bitand' | 'bitor' | 'bitxor' | 'shl' | 'shr';
 export type CompareFn = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
 export type LogicFn = 'land' | 'lor';
 export type BinaryFn = ArithFn | BitFn | CompareFn | LogicFn;
-export type MathFn = 'abs' | 'min' | 'max' | 'tanh' | 'exp' | 'log' | 'sqrt';
+/**
+ * Math functions, as torch names them. `min` and `max` take two arguments, the rest one. Ints are
+ * accepted by abs, min, max, sign, relu and by floor / ceil / round / trunc (which leave an int
+ * unchanged, as torch does); every other function takes and returns a float:
+ *   exp, exp2, expm1, log, log2, log1p, sqrt, rsqrt (1 / sqrt), tanh, sigmoid, sin, cos, erf,
+ *   floor, ceil, trunc, round (halves to even, as torch.round), sign (NaN gives 0, as torch),
+ *   relu (NaN stays NaN), gelu (exact: 0.5 x (1 + erf(x / sqrt 2))) and gelu_tanh (torch's
+ *   approximate='tanh': 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))).
+ */
+export type MathFn =
+  | 'abs'
+  | 'min'
+  | 'max'
+  | 'tanh'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'exp2'
+  | 'log2'
+  | 'rsqrt'
+  | 'sigmoid'
+  | 'floor'
+  | 'ceil'
+  | 'round'
+  | 'trunc'
+  | 'sign'
+  | 'sin'
+  | 'cos'
+  | 'erf'
+  | 'gelu'
+  | 'gelu_tanh'
+  | 'relu'
+  | 'log1p'
+  | 'expm1';
+
+/** The functions that accept an int argument (and then return an int). */
+export const INT_MATH_FNS: ReadonlySet<MathFn> = new Set<MathFn>([
+  'abs',
+  'min',
+  'max',
+  'sign',
+  'relu',
+  'floor',
+  'ceil',
+  'round',
+  'trunc',
+]);
+
+/** Tensors have 1 to this many axes; a `tensor` node has one index per axis. */
+export const MAX_TENSOR_RANK = 4;
 
 interface Base {
   type: ScalarType;
@@ -43,6 +93,7 @@ export type Ir =
   | (Base & { op: 'const'; value: number })
   | (Base & { op: 'arg'; name: ArgName })
   | (Base & { op: 'param'; index: number })
+  /** `program.tensors[tensor][indices...]`: one index per axis (1 to MAX_TENSOR_RANK). */
   | (Base & { op: 'tensor'; tensor: number; indices: Ir[] })
   | (Base & { op: 'unary'; fn: UnaryFn; a: Ir })
   | (Base & { op: 'binary'; fn: BinaryFn; a: Ir; b: Ir })
@@ -84,11 +135,18 @@ export type IrInit = Distribute<Ir>;
  * Creates nodes: numbers them, counts them against the inlining limit, and folds operations whose
  * operands are all constants (so the WGSL never holds a constant expression that WGSL itself would
  * evaluate at shader creation, where overflow or division by zero are errors).
+ *
+ * It also hash-conses: asking for a node equal to one it made before (same operation, type and
+ * fields, the same child nodes) returns that node, so tracing one helper twice on the same inputs
+ * gives one shared node, which the back ends compute once (sharedNodes). The shared node keeps the
+ * span it was first made with. Only new nodes count against `maxInlinedNodes`.
  */
 export class IrBuilder {
   private count = 0;
+  private readonly interned = new Map<string, Ir>();
   constructor(private readonly limits: CompileLimits) {}
 
+  /** Distinct nodes made so far. */
   get nodeCount(): number {
     return this.count;
   }
@@ -114,6 +172,9 @@ export class IrBuilder {
       }
     }
     const folded = foldConstant(init);
+    const key = nodeKey(folded ?? init);
+    const known = this.interned.get(key);
+    if (known !== undefined) return known;
     const node = (folded ?? init) as Ir;
     this.count += 1;
     if (this.count > this.limits.maxInlinedNodes) {
@@ -134,11 +195,44 @@ export class IrBuilder {
     }
     node.id = this.count;
     node.height = height + 1;
+    this.interned.set(key, node);
     return node;
   }
 
   constant(type: ScalarType, value: number, span: SourceSpan): Ir {
     return this.make({ op: 'const', type, value, span });
+  }
+}
+
+/**
+ * What makes two nodes equal: operation, type, own fields and the ids of the children (which are
+ * themselves interned, so equal ids mean equal subtrees). A constant's value is spelled so that
+ * -0 and 0 differ and every NaN is one value (NaN !== NaN, but one NaN constant serves for all).
+ */
+function nodeKey(init: IrInit): string {
+  const ids = (nodes: Ir[]): string => nodes.map((n) => n.id).join(',');
+  switch (init.op) {
+    case 'const': {
+      const v = init.value;
+      const text = Object.is(v, -0) ? '-0' : String(v);
+      return `const ${init.type} ${text}`;
+    }
+    case 'arg':
+      return `arg ${init.type} ${init.name}`;
+    case 'param':
+      return `param ${init.type} ${init.index}`;
+    case 'tensor':
+      return `tensor ${init.type} ${init.tensor} ${ids(init.indices)}`;
+    case 'unary':
+      return `unary ${init.type} ${init.fn} ${init.a.id}`;
+    case 'binary':
+      return `binary ${init.type} ${init.fn} ${init.a.id},${init.b.id}`;
+    case 'select':
+      return `select ${init.type} ${ids([init.cond, init.then, init.else])}`;
+    case 'cast':
+      return `cast ${init.type} ${init.a.id}`;
+    case 'call':
+      return `call ${init.type} ${init.fn} ${ids(init.args)}`;
   }
 }
 
@@ -184,17 +278,11 @@ function foldConstant(init: IrInit): IrInit | undefined {
       const values = init.args.map(constValue);
       if (values.some((v) => v === undefined)) return undefined;
       const vs = values as number[];
-      const isInt = init.type === 'int';
-      switch (init.fn) {
-        case 'abs':
-          return make(isInt ? intAbs(vs[0]) : Math.abs(vs[0]));
-        case 'min':
-          return make(Math.min(vs[0], vs[1]));
-        case 'max':
-          return make(Math.max(vs[0], vs[1]));
-        default:
-          return make(Math[init.fn](vs[0]));
-      }
+      if (init.fn === 'min') return make(Math.min(vs[0], vs[1]));
+      if (init.fn === 'max') return make(Math.max(vs[0], vs[1]));
+      // Floats fold in float64, as the CPU score back end computes them.
+      const f = init.type === 'int' ? intMath(init.fn) : floatMath(init.fn, toF64);
+      return f === undefined ? undefined : make(f(vs[0]));
     }
     default:
       return undefined;
@@ -263,9 +351,13 @@ export function dependence(root: Ir): { b: boolean; h: boolean } {
   return deps;
 }
 
+/** Height interval at which shared-node lists bind a node even if it is read only once. */
+const BIND_EVERY = 24;
+
 /**
- * Shared nodes in the order they must be computed: every non-leaf node that two or more parents
- * read (or `always` says so), children before parents. The back ends bind each one to a local once.
+ * Nodes to bind to locals, in the order they must be computed: every non-leaf node that two or
+ * more parents read, and every node at a height that is a multiple of BIND_EVERY; children before
+ * parents. The back ends bind each one to a local once.
  */
 export function sharedNodes(root: Ir): Ir[] {
   const parents = new Map<number, number>();
@@ -290,7 +382,11 @@ export function sharedNodes(root: Ir): Ir[] {
     if (done.has(item.node.id)) continue;
     if (item.expanded) {
       done.add(item.node.id);
-      if (item.node !== root && isWorthBinding(item.node) && (parents.get(item.node.id) ?? 0) > 1) {
+      const reused = (parents.get(item.node.id) ?? 0) > 1;
+      // Binding every BIND_EVERY levels caps how deeply an emitted expression nests, whatever
+      // the program's height: WGSL compilers refuse deeply nested expressions.
+      const deep = item.node.height % BIND_EVERY === 0;
+      if (item.node !== root && isWorthBinding(item.node) && (reused || deep)) {
         order.push(item.node);
       }
       continue;

@@ -70,15 +70,16 @@ describe('limits give an error instead of a hang', () => {
     expect(ms).toBeLessThan(NO_HANG_MS);
   });
 
-  test('calls nested past the inlining depth', () => {
+  test('calls nested past the call-depth limit', () => {
     const defs = Array.from(
-      { length: 40 },
+      { length: 240 },
       (_, i) => `def f${i + 1}(x):\n    return f${i}(x) + 1\n`,
     ).join('');
     const { error, ms } = timedError(() =>
-      compile(`def f0(x):\n    return x\n${defs}${MASK}f40(q_idx) > 0\n`),
+      compile(`def f0(x):\n    return x\n${defs}${MASK}f240(q_idx) > 0\n`),
     );
-    expect(error.detail).toMatch(/calls nest too deeply \(the limit is 32/);
+    expect(error.kind).toBe('RecursionError');
+    expect(error.detail).toMatch(/flexmask allows 200 nested calls/);
     expect(ms).toBeLessThan(NO_HANG_MS);
   });
 
@@ -90,7 +91,8 @@ describe('limits give an error instead of a hang', () => {
     const { error, ms } = timedError(() =>
       compile(`def g0(x):\n    return x\n${defs}${MASK}g30(q_idx) > 0\n`),
     );
-    expect(error.detail).toMatch(/more than 200000 operations/);
+    // Hash-consing shares equal subtrees, so either the node limit or the work budget answers.
+    expect(error.kind).toBe('LimitError');
     expect(ms).toBeLessThan(NO_HANG_MS);
   });
 

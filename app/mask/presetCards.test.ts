@@ -74,5 +74,40 @@ describe('preset cards', () => {
     expect(gridOf(bd3, 24, 24, 4).partial).toBeGreaterThan(0);
     // Global tokens: 12.5% sparsity at 4 x 4 blocks.
     expect(gridOf(source('global_sliding'), 16, 16, 4).sparsity).toBe(12.5);
+    // Sliding tile attention: tiles line up with 4 x 4 blocks, not with 3 x 3 ones; a window
+    // two tiles tall stays free of partial blocks.
+    const sta2d = source('sta_2d');
+    expect(gridOf(sta2d, 16, 16, 3).partial).toBe(11);
+    expect(gridOf(sta2d.replace('KERNEL_H = 2', 'KERNEL_H = 4'), 16, 16, 4)).toMatchObject({
+      partial: 0,
+      full: 8,
+    });
+    const staText = source('sta_2d_text').replace('TEXT_SEQ_LEN = 4', 'TEXT_SEQ_LEN = 2');
+    expect(gridOf(staText, 20, 20, 4).partial).toBe(5);
+    const sta3d = source('sta_3d');
+    expect(gridOf(sta3d, 32, 32, 4)).toMatchObject({ partial: 0, full: 16, empty: 48 });
+    expect(gridOf(sta3d.replace('KERNEL_W = 2', 'KERNEL_W = 4'), 32, 32, 8)).toMatchObject({
+      partial: 0,
+      full: 8,
+    });
+    // Sparse VideoGen: ROUND_WIDTH = 128 erases the band; rounding to 3 instead of the block size
+    // trades full blocks for partial ones; the temporal head skips nothing until reordered.
+    const spatial = source('svg_spatial');
+    expect(
+      gridOf(spatial.replace('ROUND_WIDTH = 4', 'ROUND_WIDTH = 128'), 28, 28, 4),
+    ).toMatchObject({ partial: 0, full: 13, empty: 36 });
+    expect(gridOf(spatial.replace('ROUND_WIDTH = 4', 'ROUND_WIDTH = 3'), 28, 28, 4)).toMatchObject({
+      partial: 18,
+      full: 19,
+    });
+    // JetSpec: a chain of drafts is causal; a prefix of 3 lines up with blocks of 3.
+    const chain = compile(
+      source('jetspec_tree').replace('[-1, 0, 0, 1, 1, 2]', '[-1, 0, 1, 2, 3, 4]'),
+    );
+    for (let q = 0; q < 6; q++) {
+      for (let kv = 4; kv < 10; kv++) expect(chain.mask(0, 0, q, kv)).toBe(kv - 4 <= q);
+    }
+    const training = source('jetspec_training').replace('PREFIX_LENGTH = 4', 'PREFIX_LENGTH = 3');
+    expect(gridOf(training, 9, 12, 3)).toMatchObject({ partial: 3, full: 3, empty: 6 });
   });
 });

@@ -165,7 +165,9 @@ export const PRESET_CARDS: Readonly<Record<string, PresetCard>> = {
     notice:
       'Q and KV differ (12 text x 9 image tokens), so the grid is not square. At 3 x 3 blocks ' +
       'each image is one block column: a text block is full where its whole interval covers the ' +
-      'image, partial where an interval starts or ends inside it.',
+      'image, partial where an interval starts or ends inside it. Keys map to images through ' +
+      'torch.repeat_interleave over IMAGE_TOKEN_LENGTH: set it to 4 (and KV = 12) for bigger ' +
+      'images.',
     grid: { block: 3, partial: 4, full: 4, empty: 4 },
   },
   natten_2d: {
@@ -261,6 +263,111 @@ export const PRESET_CARDS: Readonly<Record<string, PresetCard>> = {
       'No mask: all 9 blocks are full at 4 x 4 and nothing is skipped. With CAP = 30 and random ' +
       'inputs the scores are small, so tanh is nearly linear: lower CAP to see the cap bite.',
     grid: { block: 4, partial: 0, full: 9, empty: 0 },
+  },
+  sta_2d: {
+    whatFor:
+      'Local 2-D attention at tile granularity: the window moves a whole tile at a time, so it ' +
+      "lines up with the kernel's blocks.",
+    models:
+      'Sliding Tile Attention (STA), from FastVideo (Hao AI Lab), proposed to speed up video ' +
+      "diffusion transformers such as HunyuanVideo; attention-gym's masks/sta.py has its 2-D and " +
+      '3-D masks.',
+    notice:
+      'With KERNEL = TILE the window is one tile, so each tile of 4 tokens sees only itself: at ' +
+      '4 x 4 blocks (one tile per block) the grid is 4 full blocks on the diagonal and 12 empty, ' +
+      "none partial, so mask_mod never runs. That is STA's point: tiled NATTEN's token-level " +
+      'window leaves 40 partial blocks on its 6 x 6 canvas. At 3 x 3 blocks, out of step with ' +
+      'the tiles, 11 blocks turn partial. Try KERNEL_H = 4: the window is two tiles tall (here ' +
+      'the whole canvas), 8 full blocks and still no partial one.',
+    grid: { block: 4, partial: 0, full: 4, empty: 12 },
+  },
+  sta_2d_text: {
+    whatFor:
+      'Image or video generation with the text prompt in the same sequence: image tokens attend ' +
+      'locally and to the prompt, the prompt attends to everything.',
+    models:
+      "Sliding Tile Attention with text tokens (attention-gym's masks/sta.py, text_seq_len), for " +
+      'diffusion transformers that put the prompt in the same sequence as the image tokens.',
+    notice:
+      'The 4 text tokens fill one 4 x 4 block: the last block column (image to text) and the last ' +
+      'block row (text to everything) are full, beside the 4 diagonal tile blocks: 13 full, 12 ' +
+      'empty, still no partial block. Try TEXT_SEQ_LEN = 2: the text no longer fills its block, ' +
+      'and the 5 blocks it touches turn partial.',
+    grid: { block: 4, partial: 0, full: 13, empty: 12 },
+  },
+  sta_3d: {
+    whatFor:
+      'The same tile-granular window on video: tiles are small space-time boxes, and the window ' +
+      'counts whole tiles in time, height and width.',
+    models:
+      'Sliding Tile Attention (FastVideo), made for video diffusion transformers such as ' +
+      "HunyuanVideo; this is attention-gym's generate_sta_mask_mod_3d.",
+    notice:
+      'A tile is 2 x 2 x 2 = 8 tokens and the kernel one tile, so at 8 x 8 blocks the grid is 4 ' +
+      'full diagonal blocks and 12 empty, none partial; at 4 x 4 blocks (half a tile) still none ' +
+      'is partial (16 full, 48 empty). Try KERNEL_W = 4: the window spans both tile columns, 8 ' +
+      'full blocks at 8 x 8 and still no partial one.',
+    grid: { block: 8, partial: 0, full: 4, empty: 12 },
+  },
+  svg_spatial: {
+    whatFor:
+      'Sparse attention for video diffusion: a spatial head attends to the tokens within about ' +
+      'one frame of its own position, plus the text prompt.',
+    models:
+      'Sparse VideoGen (SVG), for video diffusion transformers such as CogVideoX and ' +
+      "HunyuanVideo; attention-gym's defaults (226 prompt tokens, 13 frames of 1350 tokens) are " +
+      "CogVideoX's layout.",
+    notice:
+      'The first 4 rows and columns (the prompt) are full; the rest is a band |q - kv| < 8. ' +
+      "ROUND_WIDTH is 4, not SVG's 128: the reach WIDTH x TOKEN_PER_FRAME = 8 is rounded down to a " +
+      'multiple of ROUND_WIDTH, and 128 would round it to 0 and erase the band (try it: only the ' +
+      'prompt row and column stay). Rounding to the block size is for the kernel: at 4 x 4 blocks ' +
+      'a reach of 8 gives 29 full and 8 partial blocks, ROUND_WIDTH = 3 (reach 6) 19 full and 18 ' +
+      'partial.',
+    grid: { block: 4, partial: 8, full: 29, empty: 12 },
+  },
+  svg_temporal: {
+    whatFor:
+      'The temporal head of the same method: a token attends to the same place, give or take, in ' +
+      'every frame, plus the prompt.',
+    models:
+      'Sparse VideoGen (SVG), which sorts the heads of video diffusion transformers (CogVideoX, ' +
+      'HunyuanVideo) into spatial and temporal heads as it runs.',
+    notice:
+      'Stripes one frame (8 tokens) apart: a token sees the keys within 1 place of its own position ' +
+      'in every frame, as the reach is WIDTH x TOKEN_PER_FRAME // NUM_FRAMES = 8 // 3 = 2. In ' +
+      'frame-major order the stripes cross every block: at 4 x 4 blocks 36 partial, 13 full, none ' +
+      'empty, so nothing is skipped. SVG therefore reorders the tokens for temporal heads (the ' +
+      'same place of every frame side by side), turning the stripes into a band. Try WIDTH = 2: ' +
+      'the reach grows to 16 // 3 = 5.',
+    grid: { block: 4, partial: 36, full: 13, empty: 0 },
+  },
+  jetspec_tree: {
+    whatFor:
+      'Verifying a tree of draft tokens in one pass with only the tree nodes as queries: each ' +
+      'node sees the verified prefix, itself and its ancestors.',
+    models:
+      'JetSpec (Hao AI Lab), speculative decoding that drafts and verifies token trees in ' +
+      "parallel; attention-gym's masks/jetspec.py. No model is named.",
+    notice:
+      'Q and KV differ: 6 node queries against 4 prefix keys and then the same 6 nodes. At 2 x 2 ' +
+      'blocks the prefix is 6 full blocks; the tree part (parents [-1, 0, 0, 1, 1, 2]) is 6 ' +
+      'partial and 3 empty, as ancestors do not line up with blocks. Compare the tree preset, ' +
+      'whose queries include the prefix. Try a chain, parent_indices = [-1, 0, 1, 2, 3, 4]: the ' +
+      'tree part becomes a causal triangle.',
+    grid: { block: 2, partial: 6, full: 6, empty: 3 },
+  },
+  jetspec_training: {
+    whatFor:
+      'Training a draft head on several sampled blocks at once: each block (an anchor and the ' +
+      'tokens after it) is causal inside itself and sees the verified prefix, not other blocks.',
+    models: "JetSpec's draft-head training (attention-gym's masks/jetspec.py); no model is named.",
+    notice:
+      'At 3 x 3 blocks (one sampled block per block row) the 4-token prefix does not end on a ' +
+      'block edge: 3 full, 8 partial and 4 empty blocks. Set PREFIX_LENGTH = 3 and KV = 12: the ' +
+      'prefix becomes one full block column and each sampled block a causal triangle on its own ' +
+      'block diagonal: 3 full, 3 partial, 6 empty.',
+    grid: { block: 3, partial: 8, full: 3, empty: 4 },
   },
 };
 

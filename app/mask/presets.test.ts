@@ -5,8 +5,9 @@ import { PRESETS, presetById, type Preset } from './presets';
 
 /**
  * Each preset's program, compiled and evaluated on the CPU back end at its example settings,
- * against the rule SPEC.md section 5 states for it, written here again in plain TypeScript from
- * SPEC.md's table and example values (not from the .py files).
+ * against the rule SPEC.md section 5 states for it (or, for the masks attention-gym added later,
+ * the rule of its attention-gym file), written here again in plain TypeScript from the rule and
+ * the example values (not from the .py files).
  */
 
 type MaskRule = (b: number, h: number, q: number, kv: number) => boolean;
@@ -66,6 +67,51 @@ function ancestorsFromParents(parents: number[]): boolean[][] {
   });
 }
 
+/**
+ * Sliding tile attention on a canvas of any rank (dims in storage order, e.g. [t, h, w]): tokens
+ * are stored tile by tile (tiles row-major over the canvas, each tile contiguous), then `text`
+ * text tokens. A vision query sees the vision keys in the window of kernel / tile whole tiles
+ * around its own tile, the window's centre clamped so it stays on the canvas (an even window
+ * reaches one tile further back than forward), and every text key; a text query sees every key.
+ */
+function staAllows(
+  canvas: number[],
+  kernel: number[],
+  tile: number[],
+  text: number,
+  q: number,
+  kv: number,
+): boolean {
+  const vision = canvas.reduce((a, n) => a * n, 1);
+  if (q >= vision) return kv < vision + text;
+  if (kv >= vision) return kv < vision + text;
+  const tileSize = tile.reduce((a, n) => a * n, 1);
+  const tilesPerAxis = canvas.map((n, axis) => n / tile[axis]);
+  const tileCoords = (idx: number): number[] => {
+    let rest = Math.floor(idx / tileSize);
+    const coords: number[] = [];
+    for (let axis = canvas.length - 1; axis >= 0; axis--) {
+      coords.unshift(rest % tilesPerAxis[axis]);
+      rest = Math.floor(rest / tilesPerAxis[axis]);
+    }
+    return coords;
+  };
+  const [qTile, kvTile] = [tileCoords(q), tileCoords(kv)];
+  return canvas.every((_, axis) => {
+    const window = kernel[axis] / tile[axis];
+    const back = Math.floor(window / 2);
+    const forward = window - 1 - back;
+    const last = tilesPerAxis[axis] - 1;
+    const centre = Math.min(Math.max(qTile[axis], back), last - forward);
+    return kvTile[axis] >= centre - back && kvTile[axis] <= centre + forward;
+  });
+}
+
+/** Python's %: the result takes the divisor's sign. */
+function pyMod(a: number, n: number): number {
+  return ((a % n) + n) % n;
+}
+
 const JAGGED = packedDocuments([5, 7, 3, 6]);
 const SHARED = packedDocuments([3, 2, 2, 2, 3, 2, 2, 2]);
 const SHARED_PREFIX_IDS = [0, 0, 0, 0, 4, 4, 4, 4];
@@ -79,6 +125,17 @@ const TREE_PREFIX = 4;
 const TREE_ANCESTORS = ancestorsFromParents([-1, 0, 1, 1, 3, 3, 0]);
 const BD3_L = 12;
 const BD3_BLOCK = 4;
+// Sparse VideoGen: a prompt of 4, then 3 frames of 8 tokens
+const SVG_PROMPT = 4;
+const SVG_FRAMES = 3;
+const SVG_FRAME = 8;
+// the spatial reach: WIDTH (1) frames of tokens, rounded down to a multiple of ROUND_WIDTH (4)
+const SVG_SPATIAL_REACH = Math.floor((1 * SVG_FRAME) / 4) * 4;
+// the temporal reach: WIDTH * TOKEN_PER_FRAME // NUM_FRAMES
+const SVG_TEMPORAL_REACH = Math.floor((1 * SVG_FRAME) / SVG_FRAMES);
+const JETSPEC_PREFIX = 4;
+const JETSPEC_ANCESTORS = ancestorsFromParents([-1, 0, 0, 1, 1, 2]);
+const JETSPEC_BLOCK = 3;
 
 const causal: MaskRule = (_b, _h, q, kv) => q >= kv;
 const everything: MaskRule = () => true;
@@ -122,6 +179,26 @@ const MASK_RULES: Record<string, MaskRule> = {
   tree: (_b, _h, q, kv) => {
     if (q < TREE_PREFIX || kv < TREE_PREFIX) return kv <= q && kv < TREE_PREFIX;
     return TREE_ANCESTORS[q - TREE_PREFIX][kv - TREE_PREFIX];
+  },
+  sta_2d: (_b, _h, q, kv) => staAllows([4, 4], [2, 2], [2, 2], 0, q, kv),
+  sta_2d_text: (_b, _h, q, kv) => staAllows([4, 4], [2, 2], [2, 2], 4, q, kv),
+  sta_3d: (_b, _h, q, kv) => staAllows([2, 4, 4], [2, 2, 2], [2, 2, 2], 0, q, kv),
+  svg_spatial: (_b, _h, q, kv) =>
+    q < SVG_PROMPT || kv < SVG_PROMPT || Math.abs(q - kv) < SVG_SPATIAL_REACH,
+  svg_temporal: (_b, _h, q, kv) => {
+    const place = (i: number) => pyMod(i - SVG_PROMPT, SVG_FRAME);
+    return q < SVG_PROMPT || kv < SVG_PROMPT || Math.abs(place(q) - place(kv)) < SVG_TEMPORAL_REACH;
+  },
+  // queries are tree nodes; keys are the prefix, then the same nodes
+  jetspec_tree: (_b, _h, q, kv) =>
+    kv < JETSPEC_PREFIX ||
+    (kv - JETSPEC_PREFIX < JETSPEC_ANCESTORS.length && JETSPEC_ANCESTORS[q][kv - JETSPEC_PREFIX]),
+  // queries are sampled blocks; keys are the prefix, then the same blocks
+  jetspec_training: (_b, _h, q, kv) => {
+    if (kv < JETSPEC_PREFIX) return true;
+    const k = kv - JETSPEC_PREFIX;
+    const sameBlock = Math.floor(q / JETSPEC_BLOCK) === Math.floor(k / JETSPEC_BLOCK);
+    return sameBlock && k % JETSPEC_BLOCK <= q % JETSPEC_BLOCK;
   },
   relative_position: everything,
   head_bias: everything,
@@ -178,7 +255,7 @@ describe('preset catalogue', () => {
     }
   });
 
-  it('offers every row of SPEC.md section 5, and no preset without a rule here', () => {
+  it('offers every row of SPEC.md section 5 and attention-gym’s later masks, each with a rule here', () => {
     expect(PRESETS.map((p) => p.id).sort()).toEqual(Object.keys(MASK_RULES).sort());
     expect(
       PRESETS.filter((p) => p.kind === 'score')

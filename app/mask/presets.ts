@@ -1,8 +1,9 @@
 /**
- * The preset catalogue: every mask and score mod of SPEC.md section 5, each a program in the mask
+ * The preset catalogue: every mask and score mod of SPEC.md section 5, and the masks attention-gym
+ * added since (sliding tile attention, Sparse VideoGen, JetSpec), each a program in the mask
  * language (`presets/<id>.py`, plain text a PyTorch user would recognise) with the example
- * settings SPEC.md gives for it. The programs are loaded as raw text so what the user reads and
- * edits is exactly the file in the repository.
+ * settings it is shown at. The programs are loaded as raw text so what the user reads and edits is
+ * exactly the file in the repository.
  */
 import alibi from './presets/alibi.py?raw';
 import batchify from './presets/batchify.py?raw';
@@ -12,6 +13,8 @@ import dilatedSlidingWindow from './presets/dilated_sliding_window.py?raw';
 import document from './presets/document.py?raw';
 import globalSliding from './presets/global_sliding.py?raw';
 import headBias from './presets/head_bias.py?raw';
+import jetspecTraining from './presets/jetspec_training.py?raw';
+import jetspecTree from './presets/jetspec_tree.py?raw';
 import mortonNatten from './presets/morton_natten.py?raw';
 import natten2d from './presets/natten_2d.py?raw';
 import packedCausalDocuments from './presets/packed_causal_documents.py?raw';
@@ -22,11 +25,16 @@ import sharedPrefix from './presets/shared_prefix.py?raw';
 import slidingWindow from './presets/sliding_window.py?raw';
 import slidingWindowHf from './presets/sliding_window_hf.py?raw';
 import softCap from './presets/soft_cap.py?raw';
+import sta2d from './presets/sta_2d.py?raw';
+import sta2dText from './presets/sta_2d_text.py?raw';
+import sta3d from './presets/sta_3d.py?raw';
+import svgSpatial from './presets/svg_spatial.py?raw';
+import svgTemporal from './presets/svg_temporal.py?raw';
 import tiledNatten from './presets/tiled_natten.py?raw';
 import tree from './presets/tree.py?raw';
 import visionCrossAttention from './presets/vision_cross_attention.py?raw';
 
-/** The sizes a preset is shown at: SPEC.md section 5's example settings. */
+/** The sizes a preset is shown at: SPEC.md section 5's example settings, or the preset's own. */
 export interface PresetExample {
   Q: number;
   KV: number;
@@ -163,7 +171,7 @@ export const PRESETS: readonly Preset[] = [
     kind: 'mask',
     source: visionCrossAttention,
     example: { Q: 12, KV: 9, B: 1, H: 1 },
-    params: {},
+    params: { IMAGE_TOKEN_LENGTH: 3 },
   },
   {
     id: 'natten_2d',
@@ -246,6 +254,96 @@ export const PRESETS: readonly Preset[] = [
     source: softCap,
     example: square(12),
     params: { CAP: 30 },
+  },
+  // attention-gym's later masks. They come last so that the golden links' case names, which
+  // follow catalogue order (app/url/golden/cases.ts), stay what they were.
+  {
+    id: 'sta_2d',
+    title: 'Sliding tile attention 2D (STA)',
+    description:
+      'A 4x4 image stored in 2x2 tiles; each tile sees a window of whole tiles (here: itself).',
+    kind: 'mask',
+    source: sta2d,
+    example: square(16),
+    params: { CANVAS_H: 4, CANVAS_W: 4, KERNEL_H: 2, KERNEL_W: 2, TILE_H: 2, TILE_W: 2 },
+  },
+  {
+    id: 'sta_2d_text',
+    title: 'Sliding tile attention 2D + text',
+    description:
+      'STA on a 4x4 image plus 4 text tokens: the image sees its tiles and the text; text sees all.',
+    kind: 'mask',
+    source: sta2dText,
+    example: square(20),
+    params: {
+      CANVAS_H: 4,
+      CANVAS_W: 4,
+      KERNEL_H: 2,
+      KERNEL_W: 2,
+      TILE_H: 2,
+      TILE_W: 2,
+      TEXT_SEQ_LEN: 4,
+    },
+  },
+  {
+    id: 'sta_3d',
+    title: 'Sliding tile attention 3D (STA, video)',
+    description:
+      'Two 4x4 frames stored in 2x2x2 space-time tiles; each tile sees a window of whole tiles.',
+    kind: 'mask',
+    source: sta3d,
+    example: square(32),
+    params: {
+      CANVAS_T: 2,
+      CANVAS_H: 4,
+      CANVAS_W: 4,
+      KERNEL_T: 2,
+      KERNEL_H: 2,
+      KERNEL_W: 2,
+      TILE_T: 2,
+      TILE_H: 2,
+      TILE_W: 2,
+    },
+  },
+  {
+    id: 'svg_spatial',
+    title: 'Sparse VideoGen spatial head',
+    description:
+      'A 4-token prompt sees and is seen by all; video tokens see a band |q - kv| < 8 (one frame).',
+    kind: 'mask',
+    source: svgSpatial,
+    example: square(28),
+    params: { PROMPT_LENGTH: 4, NUM_FRAMES: 3, TOKEN_PER_FRAME: 8, WIDTH: 1, ROUND_WIDTH: 4 },
+  },
+  {
+    id: 'svg_temporal',
+    title: 'Sparse VideoGen temporal head',
+    description:
+      'The same prompt and 3 frames of 8; video tokens see the same place in every frame.',
+    kind: 'mask',
+    source: svgTemporal,
+    example: square(28),
+    params: { PROMPT_LENGTH: 4, NUM_FRAMES: 3, TOKEN_PER_FRAME: 8, WIDTH: 1 },
+  },
+  {
+    id: 'jetspec_tree',
+    title: 'JetSpec tree-causal',
+    description:
+      '6 draft-tree queries x (4 prefix + 6 tree) keys: the prefix, then self and ancestors.',
+    kind: 'mask',
+    source: jetspecTree,
+    example: { Q: 6, KV: 10, B: 1, H: 1 },
+    params: { PREFIX_LENGTH: 4 },
+  },
+  {
+    id: 'jetspec_training',
+    title: 'JetSpec draft-head training',
+    description:
+      '3 sampled blocks of 3 queries x (4 prefix + 9) keys: the prefix, then causal in-block.',
+    kind: 'mask',
+    source: jetspecTraining,
+    example: { Q: 9, KV: 13, B: 1, H: 1 },
+    params: { PREFIX_LENGTH: 4, BLOCK_SIZE: 3 },
   },
 ];
 

@@ -57,6 +57,8 @@ interface ShimCase {
   KV: number;
   scores: number[] | null;
   listsAsTensors: boolean;
+  /** Evaluate mask_mod / score_mod one element at a time (vmap's meaning). */
+  perElement?: boolean;
 }
 
 interface BlockMaskCall {
@@ -132,13 +134,28 @@ beforeAll(() => {
         : null;
     const base = { B, H, Q, KV, scores };
     if (presetById(preset.id) !== undefined) {
-      cases.push({ ...base, id: `source:${preset.id}`, code: preset.source, listsAsTensors: true });
+      // The source runs element by element (as vmap calls it), so row reads like
+      // `interval = intervals[i]; interval[0]` mean what they mean in PyTorch.
+      cases.push({
+        ...base,
+        id: `source:${preset.id}`,
+        code: preset.source,
+        listsAsTensors: true,
+        perElement: true,
+      });
     }
     try {
       const program = compile(preset.source);
       prepared.set(preset.id, { program, compileError: null, scores });
-      const code = program.python(exportShape(preset));
-      cases.push({ ...base, id: `export:${preset.id}`, code, listsAsTensors: false });
+      const exported = program.python(exportShape(preset));
+      if ('refused' in exported) throw new Error(exported.refused);
+      cases.push({
+        ...base,
+        id: `export:${preset.id}`,
+        code: exported.code,
+        listsAsTensors: false,
+        perElement: true,
+      });
     } catch (error) {
       prepared.set(preset.id, { program: null, compileError: String(error), scores });
     }

@@ -69,9 +69,12 @@ export function randomProgram(seed: number): RandomProgram {
   const t2 = Array.from({ length: rows * cols }, () => (rand() < 0.5 ? 1 : 0));
   let locals: string[] = [];
 
+  // Numbers enter traced arithmetic through `q_idx * 0 + n`: Python would combine two plain
+  // numbers as unbounded ints at setup time, while the generator models int32 arithmetic on
+  // traced values (what every back end computes).
   const literal = (): Gen => {
     const v = pick([0, 1, 2, 3, -1, -2, 5, 7, int(-100, 100), 2147483647, -2147483648]);
-    return { text: v < 0 ? `(${v})` : String(v), run: () => v };
+    return { text: `(q_idx * 0 + ${v < 0 ? `(${v})` : String(v)})`, run: () => v };
   };
   const variableLeaf = (): Gen => {
     const choice = int(0, 5 + (locals.length > 0 ? 2 : 0));
@@ -86,7 +89,7 @@ export function randomProgram(seed: number): RandomProgram {
         return { text: 'h', run: (e) => e.h };
       case 4: {
         const p = pick(params);
-        return { text: p.name, run: () => p.value };
+        return { text: `(kv_idx * 0 + ${p.name})`, run: () => p.value };
       }
       case 5: {
         const i = intExpr(1, true);
@@ -172,15 +175,10 @@ export function randomProgram(seed: number): RandomProgram {
         const c = boolExpr(d, allowConst);
         const a = intExpr(d, allowConst);
         const b = intExpr(d, allowConst);
-        return rand() < 0.5
-          ? {
-              text: `(${a.text} if ${c.text} else ${b.text})`,
-              run: (e) => (c.run(e) ? a.run(e) : b.run(e)),
-            }
-          : {
-              text: `torch.where(${c.text}, ${a.text}, ${b.text})`,
-              run: (e) => (c.run(e) ? a.run(e) : b.run(e)),
-            };
+        return {
+          text: `torch.where(${c.text}, ${a.text}, ${b.text})`,
+          run: (e) => (c.run(e) ? a.run(e) : b.run(e)),
+        };
       }
       case 12: {
         // A bool in arithmetic counts as 0 or 1, as in Python.
@@ -258,27 +256,28 @@ export function randomProgram(seed: number): RandomProgram {
         const a = boolExpr(d, allowConst);
         return rand() < 0.5
           ? { text: `(~${a.text})`, run: (e) => 1 - a.run(e) }
-          : { text: `(not ${a.text})`, run: (e) => 1 - a.run(e) };
+          : { text: `torch.logical_not(${a.text})`, run: (e) => 1 - a.run(e) };
       }
       case 5: {
         const a = boolExpr(d, allowConst);
         const b = boolExpr(d, allowConst);
         const isAnd = rand() < 0.5;
         return {
-          text: `(${a.text} ${isAnd ? 'and' : 'or'} ${b.text})`,
+          text: `torch.logical_${isAnd ? 'and' : 'or'}(${a.text}, ${b.text})`,
           run: (e) => (isAnd ? a.run(e) && b.run(e) : a.run(e) || b.run(e)),
         };
       }
       case 6: {
+        // A traced True / False: `~True` on a Python bool would be the int -2.
         const v = rand() < 0.5;
-        return { text: v ? 'True' : 'False', run: () => (v ? 1 : 0) };
+        return { text: v ? '(kv_idx == kv_idx)' : '(kv_idx != kv_idx)', run: () => (v ? 1 : 0) };
       }
       default: {
         const c = boolExpr(d, allowConst);
         const a = boolExpr(d, allowConst);
         const b = boolExpr(d, allowConst);
         return {
-          text: `(${a.text} if ${c.text} else ${b.text})`,
+          text: `torch.where(${c.text}, ${a.text}, ${b.text})`,
           run: (e) => (c.run(e) ? a.run(e) : b.run(e)),
         };
       }
@@ -303,11 +302,9 @@ export function randomProgram(seed: number): RandomProgram {
   let ifBlock: { cond: Gen; then: Gen; otherwise: Gen } | undefined;
   if (rand() < 0.5) {
     ifBlock = { cond: boolExpr(2, true), then: intExpr(2, false), otherwise: intExpr(2, false) };
+    // A traced condition picks with torch.where (Python's `if` cannot see a traced value).
     lines.push(
-      `    if ${ifBlock.cond.text}:`,
-      `        w = ${ifBlock.then.text}`,
-      '    else:',
-      `        w = ${ifBlock.otherwise.text}`,
+      `    w = torch.where(${ifBlock.cond.text}, ${ifBlock.then.text}, ${ifBlock.otherwise.text})`,
     );
     const block = ifBlock;
     const slot = locals.length;

@@ -137,9 +137,9 @@ mask_mod = or_masks(a, c)
     expect(traceMask(source, 0, 0, 0, 0).root?.decidedBy).toBeNull();
   });
 
-  test('a chained comparison and `and` are not mistaken for and_masks', () => {
+  test('a chained comparison and `&` are not mistaken for and_masks', () => {
     const { root } = traceMask(
-      'def mask_mod(b, h, q_idx, kv_idx):\n    return 0 <= kv_idx <= q_idx and q_idx < 9\n',
+      'def mask_mod(b, h, q_idx, kv_idx):\n    return (0 <= kv_idx <= q_idx) & (q_idx < 9)\n',
       0,
       0,
       4,

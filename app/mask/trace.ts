@@ -11,7 +11,8 @@
  * decided (the first False for and, the first True for or).
  */
 import type { Expr, Module, Stmt } from './ast';
-import type { CheckedProgram } from './check';
+import { walkModule } from './astWalk';
+import type { CheckedProgram } from './eval/program';
 import { checkSource, compile } from './compile';
 import { buildCpuFunction, type CpuFunction, type Precision } from './cpu';
 import { children, type BinaryFn, type Ir } from './ir';
@@ -349,84 +350,21 @@ function kindOf(node: Ir): TraceKind {
 function indexSyntax(module: Module): SyntaxIndex {
   const calls = new Map<string, SourceSpan[]>();
   const functions: { name: string; span: SourceSpan }[] = [];
-  const visitExpr = (e: Expr): void => {
-    switch (e.kind) {
-      case 'list':
-      case 'tuple':
-        e.elts.forEach(visitExpr);
-        return;
-      case 'unary':
-        visitExpr(e.operand);
-        return;
-      case 'binary':
-        visitExpr(e.left);
-        visitExpr(e.right);
-        return;
-      case 'boolop':
-        e.values.forEach(visitExpr);
-        return;
-      case 'compare':
-        visitExpr(e.left);
-        e.comparators.forEach(visitExpr);
-        return;
-      case 'ifexp':
-        visitExpr(e.test);
-        visitExpr(e.body);
-        visitExpr(e.orelse);
-        return;
-      case 'subscript':
-        visitExpr(e.value);
-        e.indices.forEach(visitExpr);
-        return;
-      case 'call':
+  walkModule(
+    module,
+    (e: Expr) => {
+      if (e.kind === 'call') {
         calls.set(
           key(e.span),
           e.args.map((a) => a.span),
         );
-        visitExpr(e.func);
-        e.args.forEach(visitExpr);
-        e.keywords.forEach((k) => visitExpr(k.value));
-        return;
-      case 'attribute':
-        visitExpr(e.value);
-        return;
-      case 'lambda':
+      } else if (e.kind === 'lambda') {
         functions.push({ name: '<lambda>', span: e.span });
-        visitExpr(e.body);
-        return;
-      default:
-        return;
-    }
-  };
-  const visitStmt = (s: Stmt): void => {
-    switch (s.kind) {
-      case 'assign':
-        s.targets.forEach(visitExpr);
-        visitExpr(s.value);
-        return;
-      case 'augassign':
-        visitExpr(s.value);
-        return;
-      case 'expr':
-        visitExpr(s.value);
-        return;
-      case 'def':
-        functions.push({ name: s.name, span: s.span });
-        s.params.forEach((p) => p.default && visitExpr(p.default));
-        s.body.forEach(visitStmt);
-        return;
-      case 'return':
-        if (s.value) visitExpr(s.value);
-        return;
-      case 'if':
-        visitExpr(s.test);
-        s.body.forEach(visitStmt);
-        s.orelse.forEach(visitStmt);
-        return;
-      default:
-        return;
-    }
-  };
-  module.body.forEach(visitStmt);
+      }
+    },
+    (s: Stmt) => {
+      if (s.kind === 'def') functions.push({ name: s.name, span: s.span });
+    },
+  );
   return { calls, functions };
 }

@@ -20,12 +20,18 @@ export interface ParamInfo {
   span: SourceSpan;
 }
 
-/** A top-level list literal (`valid_len = [7, 10]`): a lookup tensor, 1-D or 2-D. */
+/**
+ * A lookup tensor the program reads at traced indices (`valid_len = [7, 10]`, or a tensor its setup
+ * code built): 1 to 4 axes. A read gives one index per axis; as in Python, an index in [-n, 0)
+ * counts from the end of its axis, and one outside [-n, n) reads 0 / 0.0 / False on every back
+ * end (PyTorch would raise).
+ */
 export interface TensorInfo {
   name: string;
   type: ScalarType;
+  /** The length of each axis, outermost first: 1 to 4 axes (MAX_TENSOR_RANK in ir.ts). */
   shape: number[];
-  /** Row-major values (bools as 0/1). */
+  /** Row-major values, the last axis varying fastest (bools as 0/1). */
   values: number[];
   /** Where it starts in the packed tensor buffer, in 32-bit words. */
   offset: number;
@@ -92,6 +98,11 @@ export interface CompiledProgram {
   mask(b: number, h: number, qIdx: number, kvIdx: number): boolean;
   /** Applies score_mod (identity when there is none). Computes in float64. */
   score(score: number, b: number, h: number, qIdx: number, kvIdx: number): number;
-  /** Readable PyTorch code defining mask_mod / score_mod and the calls for this shape. */
-  python(shape: PythonExportShape): string;
+  /**
+   * Readable PyTorch code: the program as flexmask ran it and the calls for this shape; or why
+   * the export is refused (code that never ran and that flexmask could not check).
+   */
+  python(shape: PythonExportShape): { code: string; notes: string[] } | { refused: string };
+  /** What the program's setup code printed (print()), line by line. */
+  printed: string[];
 }

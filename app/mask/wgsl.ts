@@ -4,10 +4,11 @@
  * only on the program's structure (parameters are uniforms, tensors a storage buffer), so a slider
  * change reuses the same pipeline.
  */
-import type { CheckedProgram } from './check';
-import { sharedNodes, type Ir } from './ir';
+import type { CheckedProgram } from './eval/program';
+import { MAX_TENSOR_RANK, sharedNodes, type Ir, type IrOf, type MathFn } from './ir';
 import { I32_MIN } from './semantics';
 import type { ScalarType } from './types';
+import { MATH_HELPER_NEEDS, MATH_HELPERS } from './wgslMath';
 
 const ARG_NAMES = {
   b: 'fm_b',
@@ -89,13 +90,39 @@ fn fm_read2(offset: i32, n0: i32, n1: i32, i: i32, j: i32) -> u32 {
   if (a < 0i || c < 0i) { return 0u; }
   return fm_tensors[u32(offset + a * n1 + c)];
 }`,
+  fm_read3: readHelper(3),
+  fm_read4: readHelper(4),
+  ...MATH_HELPERS,
 };
 
 const HELPER_NEEDS: Record<string, string[]> = {
   fm_powf: ['fm_f32_bits'],
   fm_read1: ['fm_index'],
   fm_read2: ['fm_index'],
+  fm_read3: ['fm_index'],
+  fm_read4: ['fm_index'],
+  ...MATH_HELPER_NEEDS,
 };
+
+/**
+ * One element of a tensor of `rank` axes (3 or 4; 1 and 2 are written out above): every index
+ * wrapped as in Python, the row-major offset by Horner's rule; any index out of range reads 0.
+ */
+function readHelper(rank: number): string {
+  const axes = Array.from({ length: rank }, (_, k) => k);
+  const dims = axes.map((k) => `n${k}: i32`).join(', ');
+  const indices = axes.map((k) => `i${k}: i32`).join(', ');
+  const wrapped = axes.map((k) => `  let a${k} = fm_index(i${k}, n${k});`).join('\n');
+  const miss = axes.map((k) => `a${k} < 0i`).join(' || ');
+  let flat = 'a0 * n1 + a1';
+  for (let k = 2; k < rank; k += 1) flat = `(${flat}) * n${k} + a${k}`;
+  return `// One element of a ${rank}-D tensor, row-major; out of range reads 0.
+fn fm_read${rank}(offset: i32, ${dims}, ${indices}) -> u32 {
+${wrapped}
+  if (${miss}) { return 0u; }
+  return fm_tensors[u32(offset + ${flat})];
+}`;
+}
 
 function powHelper(): string {
   // Square-and-multiply over the 31 bits a non-negative i32 exponent has, unrolled (no loop).
@@ -191,19 +218,14 @@ function emitNode(
     case 'param':
       return readBits(node.type, `fm_params[${node.index >> 2}][${node.index & 3}]`);
     case 'tensor': {
+      // fm_readN(offset, n0 .. nN-1, i0 .. iN-1): the shape is printed as constants.
       const t = program.tensors[node.tensor];
-      const idx = node.indices.map(expr);
-      const bits =
-        t.shape.length === 1
-          ? call('fm_read1', formatI32(t.offset), formatI32(t.shape[0]), idx[0])
-          : call(
-              'fm_read2',
-              formatI32(t.offset),
-              formatI32(t.shape[0]),
-              formatI32(t.shape[1]),
-              idx[0],
-              idx[1],
-            );
+      const rank = t.shape.length;
+      if (rank < 1 || rank > MAX_TENSOR_RANK || node.indices.length !== rank) {
+        throw new Error(`a read of a ${rank}-D tensor with ${node.indices.length} indices`);
+      }
+      const dims = t.shape.map(formatI32);
+      const bits = call(`fm_read${rank}`, formatI32(t.offset), ...dims, ...node.indices.map(expr));
       return readBits(node.type, bits);
     }
     case 'unary': {
@@ -219,11 +241,8 @@ function emitNode(
     }
     case 'select':
       return `select(${expr(node.else)}, ${expr(node.then)}, ${expr(node.cond)})`;
-    case 'call': {
-      const args = node.args.map(expr);
-      if (node.fn === 'tanh') return call('fm_tanh', args[0]);
-      return `${node.fn}(${args.join(', ')})`;
-    }
+    case 'call':
+      return emitCall(node, node.args.map(expr), call);
     case 'binary': {
       const a = expr(node.a);
       const b = expr(node.b);
@@ -272,6 +291,68 @@ function emitNode(
       }
     }
   }
+}
+
+/** WGSL built-ins that compute a math function of a float as torch does (round: halves to even). */
+const FLOAT_BUILTIN: Partial<Record<MathFn, string>> = {
+  abs: 'abs',
+  exp: 'exp',
+  exp2: 'exp2',
+  log: 'log',
+  log2: 'log2',
+  sqrt: 'sqrt',
+  rsqrt: 'inverseSqrt',
+  floor: 'floor',
+  ceil: 'ceil',
+  round: 'round',
+  trunc: 'trunc',
+};
+
+/** Math functions computed by a helper of ours (wgslMath.ts, or fm_tanh above). */
+const FLOAT_HELPER: Partial<Record<MathFn, string>> = {
+  tanh: 'fm_tanh',
+  sign: 'fm_signf',
+  relu: 'fm_reluf',
+  sigmoid: 'fm_sigmoid',
+  sin: 'fm_sin',
+  cos: 'fm_cos',
+  erf: 'fm_erf',
+  gelu: 'fm_gelu',
+  gelu_tanh: 'fm_gelu_tanh',
+  log1p: 'fm_log1p',
+  expm1: 'fm_expm1',
+};
+
+function emitCall(
+  node: IrOf<'call'>,
+  args: string[],
+  call: (helper: string, ...args: string[]) => string,
+): string {
+  const [a] = args;
+  if (node.fn === 'min' || node.fn === 'max') return `${node.fn}(${args.join(', ')})`;
+  if (node.type === 'int') {
+    switch (node.fn) {
+      case 'abs':
+        // Wraps at -2^31 as intAbs does.
+        return `abs(${a})`;
+      case 'sign':
+        return `clamp(${a}, -1i, 1i)`;
+      case 'relu':
+        return `max(${a}, 0i)`;
+      case 'floor':
+      case 'ceil':
+      case 'round':
+      case 'trunc':
+        return a;
+      default:
+        throw new Error(`${node.fn} of an int`);
+    }
+  }
+  const builtin = FLOAT_BUILTIN[node.fn];
+  if (builtin !== undefined) return `${builtin}(${a})`;
+  const helper = FLOAT_HELPER[node.fn];
+  if (helper === undefined) throw new Error(`no WGSL for ${node.fn}`);
+  return call(helper, a);
 }
 
 /** Words of the parameter uniform: one per parameter, padded to whole vec4s, at least one vec4. */

@@ -6,7 +6,7 @@
  * 2). Each helper computes exactly what the function of the same name in bounds.ts computes; the
  * rules are chosen in one place, bounds.ts's `abstractNode`, for both.
  */
-import type { CheckedProgram } from './check';
+import type { CheckedProgram } from './eval/program';
 import {
   abstractNode,
   PRODUCT_LIMIT,
@@ -15,7 +15,7 @@ import {
   type AbstractValue,
   type BoundsDomain,
 } from './bounds';
-import { sharedNodes, type Ir } from './ir';
+import { MAX_TENSOR_RANK, sharedNodes, type Ir } from './ir';
 import { formatI32 } from './wgsl';
 
 const I32_MIN_TEXT = '(-2147483647i - 1i)';
@@ -167,6 +167,36 @@ fn fm_bi_read(offset: i32, n0: i32, n1: i32, i: vec2<i32>, j: vec2<i32>) -> vec2
   }
   return vec2<i32>(lo, hi);
 }`,
+  fm_bi_read4: `// Bounds of t[i0, i1, i2, i3] as fm_bi_read, for 3-D and 4-D tensors (a 3-D one has a last
+// axis of length 1): at most ${SCAN_LIMIT} elements are scanned.
+fn fm_bi_read4(offset: i32, n0: i32, n1: i32, n2: i32, n3: i32, i0: vec2<i32>, i1: vec2<i32>, i2: vec2<i32>, i3: vec2<i32>) -> vec2<i32> {
+  let s0 = fm_bi_axis(i0.x, i0.y, n0);
+  let s1 = fm_bi_axis(i1.x, i1.y, n1);
+  let s2 = fm_bi_axis(i2.x, i2.y, n2);
+  let s3 = fm_bi_axis(i3.x, i3.y, n3);
+  if (s0.x > s0.y || s1.x > s1.y || s2.x > s2.y || s3.x > s3.y) { return vec2<i32>(0i, 0i); }
+  // Each extent is at most its axis length, so the product is at most the tensor's size.
+  let cells = (s0.y - s0.x + 1i) * (s1.y - s1.x + 1i) * (s2.y - s2.x + 1i) * (s3.y - s3.x + 1i);
+  if (cells > ${SCAN_LIMIT}i) { return fm_bi_top(); }
+  var lo = 2147483647i;
+  var hi = ${I32_MIN_TEXT};
+  if (s0.z != 0i || s1.z != 0i || s2.z != 0i || s3.z != 0i) {
+    lo = 0i;
+    hi = 0i;
+  }
+  for (var a0 = s0.x; a0 <= s0.y; a0 = a0 + 1i) {
+    for (var a1 = s1.x; a1 <= s1.y; a1 = a1 + 1i) {
+      for (var a2 = s2.x; a2 <= s2.y; a2 = a2 + 1i) {
+        for (var a3 = s3.x; a3 <= s3.y; a3 = a3 + 1i) {
+          let v = bitcast<i32>(fm_tensors[u32(offset + ((a0 * n1 + a1) * n2 + a2) * n3 + a3)]);
+          lo = min(lo, v);
+          hi = max(hi, v);
+        }
+      }
+    }
+  }
+  return vec2<i32>(lo, hi);
+}`,
   fm_bt_lt: `// Tri-states: 0 certainly false, 1 certainly true, 2 unknown.
 fn fm_bt_lt(a: vec2<i32>, b: vec2<i32>) -> u32 {
   if (a.y < b.x) { return 1u; }
@@ -229,6 +259,7 @@ const HELPER_NEEDS: Record<string, string[]> = {
   fm_bi_bitxor: ['fm_bi_smear', 'fm_bi_top'],
   fm_bi_abs: ['fm_bi_top'],
   fm_bi_read: ['fm_bi_axis', 'fm_bi_top'],
+  fm_bi_read4: ['fm_bi_axis', 'fm_bi_top'],
 };
 
 const ARG_RANGE = {
@@ -270,15 +301,21 @@ function wgslDomain(
     boolParam: (k) => `select(0u, 1u, ${paramWord(k)} != 0u)`,
     read: (k, idx) => {
       const t = program.tensors[k];
-      // A 1-D tensor reads as one column: index j is always 0 of 1.
-      const n1 = t.shape.length === 2 ? t.shape[1] : 1;
-      const j = t.shape.length === 2 ? idx[1] : 'vec2<i32>(0i, 0i)';
-      return call('fm_bi_read')(
+      const rank = t.shape.length;
+      if (rank < 1 || rank > MAX_TENSOR_RANK || idx.length !== rank) {
+        throw new Error(`a read of a ${rank}-D tensor with ${idx.length} indices`);
+      }
+      // Missing trailing axes have length 1 and index 0: a 1-D tensor reads as one column of
+      // fm_bi_read, a 3-D one as 4-D with a last axis of 1. The offsets come out the same.
+      const width = rank <= 2 ? 2 : 4;
+      const dims = Array.from({ length: width }, (_, a) => formatI32(a < rank ? t.shape[a] : 1));
+      const ranges = Array.from({ length: width }, (_, a) =>
+        a < rank ? idx[a] : 'vec2<i32>(0i, 0i)',
+      );
+      return call(rank <= 2 ? 'fm_bi_read' : 'fm_bi_read4')(
         formatI32(t.offset),
-        formatI32(t.shape[0]),
-        formatI32(n1),
-        idx[0],
-        j,
+        ...dims,
+        ...ranges,
       );
     },
     add: call('fm_bi_add'),

@@ -156,7 +156,10 @@ export function topLevelStatements(source: string): TopLevelStatement[] {
   const groups: Token[][] = [];
   let current: Token[] | null = null;
   for (const token of tokens) {
-    const startsStatement = token.lineStart && token.column === 0 && token.depth === 0;
+    // A closing bracket at column 0 (`) -> Mask:` after a long def header) continues its statement.
+    const closes =
+      token.kind === 'op' && (token.text === ')' || token.text === ']' || token.text === '}');
+    const startsStatement = token.lineStart && token.column === 0 && token.depth === 0 && !closes;
     if (startsStatement && token.kind === 'comment') {
       current = null;
       continue;

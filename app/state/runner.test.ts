@@ -183,3 +183,84 @@ describe('helpers', () => {
     expect(shapeProblem({ ...DEFAULT_SCENARIO, H: 8, HKV: 3 })).toMatch(/multiple/);
   });
 });
+
+describe('startRunner with a compiler off the main thread', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  /** A compiler that answers only when the test says so, like the compile worker. */
+  function deferredCompiler() {
+    const pending: {
+      source: string;
+      resolve: (p: CompiledProgram) => void;
+      reject: (e: unknown) => void;
+    }[] = [];
+    const compile = (source: string) =>
+      new Promise<CompiledProgram>((resolve, reject) => pending.push({ source, resolve, reject }));
+    return { pending, compile };
+  }
+
+  test('says it is compiling, then runs the compiled program', async () => {
+    const store = createPlaygroundStore(DEFAULT_SCENARIO);
+    const engine = fakeEngine();
+    const compiler = deferredCompiler();
+    const stop = startRunner(store, {
+      compile: compiler.compile,
+      runScenario: engine.runScenario,
+      prepareInputs: () => null,
+    });
+    expect(store.getState().status).toBe('running');
+    expect(store.getState().progress?.stage).toBe('compile');
+    expect(engine.calls).toHaveLength(0);
+    compiler.pending[0].resolve(fakeProgram(compiler.pending[0].source));
+    await vi.runAllTimersAsync();
+    expect(engine.calls).toHaveLength(1);
+    engine.calls[0].resolve(fakeResult(7));
+    await vi.runAllTimersAsync();
+    expect(store.getState().result?.sparsity).toBe(7);
+    stop();
+  });
+
+  test('a compile that finishes after a newer edit is dropped', async () => {
+    const store = createPlaygroundStore(DEFAULT_SCENARIO);
+    const engine = fakeEngine();
+    const compiler = deferredCompiler();
+    const stop = startRunner(store, {
+      compile: compiler.compile,
+      runScenario: engine.runScenario,
+      prepareInputs: () => null,
+      debounceMs: 10,
+    });
+    setCode('mask_mod = noop_mask\n', store);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(compiler.pending).toHaveLength(2);
+    // The newer compile answers first, then the stale one: only the newer runs.
+    compiler.pending[1].resolve(fakeProgram(compiler.pending[1].source));
+    await vi.runAllTimersAsync();
+    compiler.pending[0].resolve(fakeProgram(compiler.pending[0].source));
+    await vi.runAllTimersAsync();
+    expect(engine.calls).toHaveLength(1);
+    expect(engine.calls[0].scenario.code).toBe('mask_mod = noop_mask\n');
+    stop();
+  });
+
+  test('a compile error from the worker is shown as the compile error', async () => {
+    const store = createPlaygroundStore(DEFAULT_SCENARIO);
+    const engine = fakeEngine();
+    const compiler = deferredCompiler();
+    const stop = startRunner(store, {
+      compile: compiler.compile,
+      runScenario: engine.runScenario,
+      prepareInputs: () => null,
+    });
+    const source = compiler.pending[0].source;
+    compiler.pending[0].reject(
+      new MaskCompileError(source, { start: 0, end: 1 }, 'LimitError', 'too much work'),
+    );
+    await vi.runAllTimersAsync();
+    expect(store.getState().status).toBe('error');
+    expect(store.getState().compileError?.message).toBe('LimitError: too much work');
+    expect(engine.calls).toHaveLength(0);
+    stop();
+  });
+});

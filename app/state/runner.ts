@@ -20,7 +20,8 @@ import {
 } from './store';
 
 export interface RunnerDeps {
-  compile: (source: string) => CompiledProgram;
+  /** Compiles a program (the page compiles in a worker, so this may be asynchronous). */
+  compile: (source: string) => CompiledProgram | Promise<CompiledProgram>;
   runScenario: (
     scenario: Scenario,
     program: CompiledProgram,
@@ -95,29 +96,61 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
   let compiled: { source: string; program: CompiledProgram } | null = null;
   let last = runInputs(store.getState());
 
+  let generation = 0;
+
   const run = () => {
     timer = null;
     controller?.abort();
     controller = null;
+    generation += 1;
+    const mine = generation;
     const state = store.getState();
     const scenario = state.scenario;
-
-    let program: CompiledProgram;
     if (compiled && compiled.source === scenario.code) {
-      program = compiled.program;
-    } else {
-      try {
-        program = deps.compile(scenario.code);
-      } catch (error) {
-        const problem = asCompileProblem(error);
-        if (problem) compileFailed(problem, store);
-        else runFailed(`The compiler failed: ${errorMessage(error)}`, store);
-        return;
-      }
-      compiled = { source: scenario.code, program };
-      compileSucceeded(program, store);
+      execute(state, compiled.program);
+      return;
     }
+    let pendingProgram: CompiledProgram | Promise<CompiledProgram>;
+    try {
+      pendingProgram = deps.compile(scenario.code);
+    } catch (error) {
+      reportCompileError(error);
+      return;
+    }
+    if (!(pendingProgram instanceof Promise)) {
+      compiledOk(scenario.code, pendingProgram);
+      execute(state, pendingProgram);
+      return;
+    }
+    // Compiling happens off the main thread; the page says so while it waits.
+    runStarted(store);
+    runProgress(0, 'compile', store);
+    pendingProgram.then(
+      (program) => {
+        if (mine !== generation) return;
+        compiledOk(scenario.code, program);
+        execute(store.getState(), program);
+      },
+      (error: unknown) => {
+        if (mine !== generation || isAbort(error)) return;
+        reportCompileError(error);
+      },
+    );
+  };
 
+  const compiledOk = (source: string, program: CompiledProgram) => {
+    compiled = { source, program };
+    compileSucceeded(program, store);
+  };
+
+  const reportCompileError = (error: unknown) => {
+    const problem = asCompileProblem(error);
+    if (problem) compileFailed(problem, store);
+    else runFailed(`The compiler failed: ${errorMessage(error)}`, store);
+  };
+
+  const execute = (state: PlaygroundState, program: CompiledProgram) => {
+    const scenario = state.scenario;
     const shapeError = shapeProblem(scenario);
     if (shapeError) {
       runFailed(shapeError, store);
@@ -131,24 +164,24 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
       return;
     }
 
-    const mine = new AbortController();
-    controller = mine;
+    const runControl = new AbortController();
+    controller = runControl;
     runStarted(store);
     deps
       .runScenario(scenario, program, uploaded, {
-        signal: mine.signal,
+        signal: runControl.signal,
         onProgress: (fraction, stage) => {
-          if (!mine.signal.aborted) runProgress(fraction, stage, store);
+          if (!runControl.signal.aborted) runProgress(fraction, stage, store);
         },
       })
       .then(
         (result) => {
-          if (mine.signal.aborted) return;
+          if (runControl.signal.aborted) return;
           controller = null;
           runSucceeded(result, scenario, store);
         },
         (error: unknown) => {
-          if (mine.signal.aborted || isAbort(error)) return;
+          if (runControl.signal.aborted || isAbort(error)) return;
           controller = null;
           runFailed(errorMessage(error), store);
         },

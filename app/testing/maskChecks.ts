@@ -8,7 +8,8 @@ import {
   type ProbeGrid,
   type ProbePipeline,
 } from '../../gpu/programProbe';
-import { compile, MaskCompileError, type CompiledProgram } from '../mask';
+import { checkSource, compile, MaskCompileError, type CompiledProgram } from '../mask';
+import { boundsOf } from '../mask/bounds';
 
 export interface ProgramGpuResult {
   /** The compile error's formatted text, when the program did not compile (then nothing ran). */
@@ -21,6 +22,12 @@ export interface ProgramGpuResult {
   inputs: number[];
   /** score_mod on the GPU, per cell. */
   scores: number[];
+  /**
+   * The CPU back end's mask and scores for the same cells, computed in the page from the same
+   * compile (the test compares the two; the compiler runs in the browser, where it ships).
+   */
+  cpuMask: number[];
+  cpuScores: number[];
 }
 
 /** The deterministic pseudo-random score cell i is given (an f32 in [-6, 6)). */
@@ -86,13 +93,37 @@ export async function evaluateProgramsOnGpu(
   const probed = await probeAll(sources, buildMaskProbe, (device, probe, program) =>
     runMaskProbe(device, probe, program, grid, inputs),
   );
-  return probed.map(({ compileError, compileMessages, result }) => ({
-    compileError,
-    compileMessages,
-    mask: result ? Array.from(result.mask) : [],
-    inputs: result ? Array.from(inputs) : [],
-    scores: result ? Array.from(result.scores) : [],
-  }));
+  return probed.map(({ compileError, compileMessages, result }, k) => {
+    const cpu = result ? cpuValues(compile(sources[k]), grid, inputs) : { mask: [], scores: [] };
+    return {
+      compileError,
+      compileMessages,
+      mask: result ? Array.from(result.mask) : [],
+      inputs: result ? Array.from(inputs) : [],
+      scores: result ? Array.from(result.scores) : [],
+      cpuMask: cpu.mask,
+      cpuScores: cpu.scores,
+    };
+  });
+}
+
+/** The CPU back end over the grid, cell by cell in [B, H, Q, KV] order. */
+function cpuValues(
+  program: CompiledProgram,
+  grid: ProbeGrid,
+  inputs: Float32Array,
+): { mask: number[]; scores: number[] } {
+  const mask: number[] = [];
+  const scores: number[] = [];
+  let cell = 0;
+  for (let b = 0; b < grid.B; b += 1)
+    for (let h = 0; h < grid.H; h += 1)
+      for (let q = 0; q < grid.Q; q += 1)
+        for (let kv = 0; kv < grid.KV; kv += 1, cell += 1) {
+          mask.push(program.mask(b, h, q, kv) ? 1 : 0);
+          scores.push(program.score(inputs[cell], b, h, q, kv));
+        }
+  return { mask, scores };
 }
 
 /** One program (see evaluateProgramsOnGpu). */
@@ -111,6 +142,8 @@ export interface BoundsGpuResult {
   compileMessages: string[];
   /** mask_mod_bounds per box: 0, 1 or 2. */
   bounds: number[];
+  /** boundsOf on the CPU per box, computed in the page. */
+  cpuBounds: number[];
 }
 
 /**
@@ -126,9 +159,15 @@ export async function evaluateBoundsOnGpu(
   const probed = await probeAll(sources, buildBoundsProbe, (device, probe, program) =>
     runBoundsProbe(device, probe, program, boxWords),
   );
-  return probed.map(({ compileError, compileMessages, result }) => ({
-    compileError,
-    compileMessages,
-    bounds: result ? Array.from(result) : [],
-  }));
+  return probed.map(({ compileError, compileMessages, result }, k) => {
+    const checked = result ? checkSource(sources[k]) : undefined;
+    return {
+      compileError,
+      compileMessages,
+      bounds: result ? Array.from(result) : [],
+      cpuBounds: checked
+        ? boxes.map(([b, h, qLo, qHi, kvLo, kvHi]) => boundsOf(checked, b, h, qLo, qHi, kvLo, kvHi))
+        : [],
+    };
+  });
 }

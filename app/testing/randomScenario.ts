@@ -28,19 +28,35 @@ function pick<T>(random: Random, items: readonly T[]): T {
   return items[random.nextInt(0, items.length - 1)];
 }
 
-/** Gives each numeric parameter of the program a new value near its old one. */
+/**
+ * Gives each numeric parameter of the program a new value near its old one. Real programs check
+ * their settings (STA asserts that tiles divide the canvas), so a draw the program refuses is
+ * drawn again, and after a few tries the preset keeps its own values.
+ */
 function randomizeParams(source: string, random: Random): string {
   const params = compile(source).params.filter((p) => p.type !== 'bool');
-  // Rewrite from the end so earlier spans stay valid.
-  let text = source;
-  for (const param of [...params].sort((a, b) => b.span.start - a.span.start)) {
-    const value =
-      param.type === 'int'
-        ? Math.max(1, Math.round(param.value * (0.5 + random.nextFloat() * 1.5)))
-        : param.value * (0.5 + random.nextFloat());
-    text = rewriteParam(text, param, value);
+  for (let attempt = 0; attempt < 8; attempt += 1) {
+    // Rewrite from the end so earlier spans stay valid.
+    let text = source;
+    for (const param of [...params].sort((a, b) => b.span.start - a.span.start)) {
+      const value =
+        param.type === 'int'
+          ? Math.max(1, Math.round(param.value * (0.5 + random.nextFloat() * 1.5)))
+          : param.value * (0.5 + random.nextFloat());
+      text = rewriteParam(text, param, value);
+    }
+    if (compiles(text)) return text;
   }
-  return text;
+  return source;
+}
+
+function compiles(source: string): boolean {
+  try {
+    compile(source);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function randomProgram(random: Random): { source: string; description: string } {

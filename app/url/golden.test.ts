@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeHash } from './decode';
 import { violations } from './testScenarios';
 import type { Scenario } from '../state/scenario';
+import { compile } from '../mask/compile';
+import { goldenCases } from './golden/cases';
 
 const files = import.meta.glob<string>('./golden/*.json', {
   query: '?raw',
@@ -33,5 +35,38 @@ describe('golden links', () => {
     expect(result.problems).toEqual([]);
     expect(result.scenario).toEqual(golden.scenario);
     expect(result.embed).toBe(golden.embed ?? false);
+  });
+});
+
+/** The dense mask and scores of a program at a scenario's size, row by row. */
+function denseOf(code: string, s: Scenario): string[] {
+  const program = compile(code);
+  const rows: string[] = [];
+  for (let b = 0; b < s.B; b += 1)
+    for (let h = 0; h < s.H; h += 1)
+      for (let q = 0; q < s.Q; q += 1) {
+        let row = `b${b} h${h} q${q} `;
+        for (let kv = 0; kv < s.KV; kv += 1) {
+          row += program.mask(b, h, q, kv) ? '1' : '0';
+          row += `${Math.round(program.score(1.5, b, h, q, kv) * 1e4) / 1e4},`;
+        }
+        rows.push(row);
+      }
+  return rows;
+}
+
+describe('golden links open to the same masks', () => {
+  // Each committed link's program (written with the presets as they were then) compiles today
+  // and means what the same scenario built from today's presets means, cell by cell.
+  const cases = new Map(goldenCases().map((c) => [c.name, c]));
+  it.each(Object.entries(files))('%s', (path, text) => {
+    const golden = readGolden(path, text);
+    const name = path.replace(/^.*\/v1-(readable|compressed|embed)-/, '').replace(/\.json$/, '');
+    const current = cases.get(name);
+    expect(current, `no golden case named ${name}`).toBeDefined();
+    if (!current) return;
+    expect(denseOf(golden.scenario.code, golden.scenario)).toEqual(
+      denseOf(current.scenario.code, golden.scenario),
+    );
   });
 });

@@ -1,0 +1,616 @@
+/**
+ * Methods of Python's builtin types (str, list, tuple, dict, set, int, float, range) as setup code
+ * calls them: `lengths.append(n)`, `", ".join(parts)`, `config.get("window", 128)`, ...
+ */
+import { asBigInt, bindArgs, noKeywords } from './args';
+import { sortValues } from './builtins';
+import { formatString } from './format';
+import { exactBinary, intValue } from './numbers';
+import { hashKey, itemEquals, pyRepr, typeName } from './objects';
+import type { Runtime } from './runtime';
+import {
+  NONE,
+  native,
+  pyBool,
+  pyFloat,
+  pyInt,
+  pyStr,
+  type CallArgs,
+  type CallContext,
+  type PySet,
+  type PyValue,
+} from './values';
+
+type Method = (self: PyValue, args: CallArgs, ctx: CallContext, runtime: Runtime) => PyValue;
+
+export function builtinMethod(
+  object: PyValue,
+  name: string,
+  runtime: Runtime,
+): PyValue | undefined {
+  const table = METHODS[object.kind];
+  const method = table?.[name];
+  if (method === undefined) {
+    if (object.kind === 'int' || object.kind === 'bool') {
+      if (name === 'real' || name === 'numerator') return object;
+      if (name === 'denominator') return pyInt(1n);
+    }
+    if (object.kind === 'float' && name === 'real') return object;
+    if (name === 'imag' && (object.kind === 'int' || object.kind === 'bool')) return pyInt(0n);
+    if (name === 'imag' && object.kind === 'float') return pyFloat(0);
+    if (object.kind === 'range' && (name === 'start' || name === 'stop' || name === 'step')) {
+      return pyInt(object[name]);
+    }
+    if (object.kind === 'slice' && (name === 'start' || name === 'stop' || name === 'step')) {
+      return object[name];
+    }
+    return undefined;
+  }
+  return native(`${typeName(object)}.${name}`, (args, ctx) => method(object, args, ctx, runtime));
+}
+
+const items = (v: PyValue, ctx: CallContext): PyValue[] => [...ctx.iterate(v)];
+
+function indexOfValue(list: PyValue[], value: PyValue, ctx: CallContext, what: string): number {
+  const k = list.findIndex((x) => itemEquals(x, value));
+  if (k < 0)
+    ctx.raise(
+      'ValueError',
+      what === 'list' ? `${pyRepr(value, 100)} is not in list` : 'tuple.index(x): x not in tuple',
+    );
+  return k;
+}
+
+const LIST: Record<string, Method> = {
+  append(self, args, ctx, runtime) {
+    noKeywords('append', args, ctx);
+    if (self.kind !== 'list') return NONE;
+    self.items.push(args.positional[0] ?? NONE);
+    if ((self.items.length & 1023) === 0) runtime.budget.checkItems(self.items.length, 'list');
+    return NONE;
+  },
+  extend(self, args, ctx, runtime) {
+    if (self.kind !== 'list') return NONE;
+    const more = items(args.positional[0] ?? NONE, ctx);
+    runtime.budget.checkItems(self.items.length + more.length, 'list');
+    self.items.push(...more);
+    return NONE;
+  },
+  insert(self, args, ctx) {
+    if (self.kind !== 'list') return NONE;
+    const [at, value] = args.positional;
+    let k = Number(asBigInt(at ?? NONE, 'index', ctx));
+    if (k < 0) k = Math.max(0, self.items.length + k);
+    self.items.splice(Math.min(k, self.items.length), 0, value ?? NONE);
+    return NONE;
+  },
+  pop(self, args, ctx) {
+    if (self.kind !== 'list') return NONE;
+    if (self.items.length === 0) return ctx.raise('IndexError', 'pop from empty list');
+    const at = args.positional[0];
+    let k = at === undefined ? self.items.length - 1 : Number(asBigInt(at, 'index', ctx));
+    if (k < 0) k += self.items.length;
+    if (k < 0 || k >= self.items.length) return ctx.raise('IndexError', 'pop index out of range');
+    return self.items.splice(k, 1)[0];
+  },
+  remove(self, args, ctx) {
+    if (self.kind !== 'list') return NONE;
+    const k = self.items.findIndex((x) => itemEquals(x, args.positional[0] ?? NONE));
+    if (k < 0) return ctx.raise('ValueError', 'list.remove(x): x not in list');
+    self.items.splice(k, 1);
+    return NONE;
+  },
+  clear(self) {
+    if (self.kind === 'list') self.items.length = 0;
+    return NONE;
+  },
+  copy(self) {
+    return self.kind === 'list' ? { kind: 'list', items: [...self.items] } : NONE;
+  },
+  reverse(self) {
+    if (self.kind === 'list') self.items.reverse();
+    return NONE;
+  },
+  sort(self, args, ctx, runtime) {
+    if (self.kind !== 'list') return NONE;
+    const [key, reverse] = bindArgs('sort', args, ['key', 'reverse'], 0, ctx);
+    const sorted = sortValues(self.items, key, reverse, runtime, ctx);
+    self.items.splice(0, self.items.length, ...sorted);
+    return NONE;
+  },
+  index(self, args, ctx) {
+    if (self.kind !== 'list' && self.kind !== 'tuple') return NONE;
+    return pyInt(indexOfValue(self.items, args.positional[0] ?? NONE, ctx, self.kind));
+  },
+  count(self, args) {
+    if (self.kind !== 'list' && self.kind !== 'tuple') return NONE;
+    const v = args.positional[0] ?? NONE;
+    return pyInt(self.items.filter((x) => itemEquals(x, v)).length);
+  },
+};
+
+const TUPLE: Record<string, Method> = { index: LIST.index, count: LIST.count };
+
+const DICT: Record<string, Method> = {
+  get(self, args, ctx) {
+    if (self.kind !== 'dict') return NONE;
+    const [key, fallback] = args.positional;
+    const k = hashKey(key ?? NONE);
+    if (k === undefined)
+      return ctx.raise('TypeError', `unhashable type: '${typeName(key ?? NONE)}'`);
+    return self.entries.get(k)?.value ?? fallback ?? NONE;
+  },
+  keys(self) {
+    return self.kind === 'dict'
+      ? { kind: 'list', items: [...self.entries.values()].map((e) => e.key) }
+      : NONE;
+  },
+  values(self) {
+    return self.kind === 'dict'
+      ? { kind: 'list', items: [...self.entries.values()].map((e) => e.value) }
+      : NONE;
+  },
+  items(self) {
+    if (self.kind !== 'dict') return NONE;
+    return {
+      kind: 'list',
+      items: [...self.entries.values()].map((e) => ({ kind: 'tuple', items: [e.key, e.value] })),
+    };
+  },
+  setdefault(self, args, ctx, runtime) {
+    if (self.kind !== 'dict') return NONE;
+    const [key, fallback] = args.positional;
+    const k = hashKey(key ?? NONE);
+    if (k === undefined) return ctx.raise('TypeError', 'unhashable type');
+    const existing = self.entries.get(k);
+    if (existing) return existing.value;
+    runtime.dictSet(self, key ?? NONE, fallback ?? NONE);
+    return fallback ?? NONE;
+  },
+  update(self, args, ctx, runtime) {
+    if (self.kind !== 'dict') return NONE;
+    const [other] = args.positional;
+    if (other?.kind === 'dict') for (const [k, e] of other.entries) self.entries.set(k, e);
+    else if (other !== undefined) {
+      for (const pair of items(other, ctx)) {
+        const kv = items(pair, ctx);
+        runtime.dictSet(self, kv[0] ?? NONE, kv[1] ?? NONE);
+      }
+    }
+    for (const [k, v] of args.keywords) runtime.dictSet(self, pyStr(k), v);
+    return NONE;
+  },
+  pop(self, args, ctx) {
+    if (self.kind !== 'dict') return NONE;
+    const [key, fallback] = args.positional;
+    const k = hashKey(key ?? NONE);
+    const found = k === undefined ? undefined : self.entries.get(k);
+    if (found && k !== undefined) {
+      self.entries.delete(k);
+      return found.value;
+    }
+    if (fallback !== undefined) return fallback;
+    return ctx.raise('KeyError', pyRepr(key ?? NONE, 100), [key ?? NONE]);
+  },
+  popitem(self, _args, ctx) {
+    if (self.kind !== 'dict') return NONE;
+    const last = [...self.entries].pop();
+    if (last === undefined)
+      return ctx.raise('KeyError', "'popitem(): dictionary is empty'", [
+        pyStr('popitem(): dictionary is empty'),
+      ]);
+    self.entries.delete(last[0]);
+    return { kind: 'tuple', items: [last[1].key, last[1].value] };
+  },
+  copy(self) {
+    return self.kind === 'dict' ? { kind: 'dict', entries: new Map(self.entries) } : NONE;
+  },
+  clear(self) {
+    if (self.kind === 'dict') self.entries.clear();
+    return NONE;
+  },
+};
+
+/** The other arguments of a set method, each as a set of keys. */
+function keySets(args: CallArgs, ctx: CallContext, runtime: Runtime): Set<string>[] {
+  return args.positional.map((v) => new Set(runtime.makeSet(items(v, ctx), true).entries.keys()));
+}
+
+/** A new set (frozen as `self` is) of the entries of `self` that `keep` accepts. */
+function filtered(self: PySet, keep: (key: string) => boolean): PySet {
+  return {
+    kind: 'set',
+    entries: new Map([...self.entries].filter(([k]) => keep(k))),
+    frozen: self.frozen,
+  };
+}
+
+const SET: Record<string, Method> = {
+  add(self, args, ctx, runtime) {
+    if (self.kind !== 'set') return NONE;
+    const v = args.positional[0] ?? NONE;
+    const k = hashKey(v);
+    if (k === undefined) return ctx.raise('TypeError', `unhashable type: '${typeName(v)}'`);
+    if (!self.entries.has(k)) self.entries.set(k, v);
+    if ((self.entries.size & 1023) === 0) runtime.budget.checkItems(self.entries.size, 'set');
+    return NONE;
+  },
+  update(self, args, ctx, runtime) {
+    if (self.kind !== 'set') return NONE;
+    for (const source of args.positional) {
+      for (const v of ctx.iterate(source))
+        SET.add(self, { positional: [v], keywords: new Map() }, ctx, runtime);
+    }
+    return NONE;
+  },
+  discard(self, args) {
+    if (self.kind !== 'set') return NONE;
+    const k = hashKey(args.positional[0] ?? NONE);
+    if (k !== undefined) self.entries.delete(k);
+    return NONE;
+  },
+  remove(self, args, ctx) {
+    if (self.kind !== 'set') return NONE;
+    const v = args.positional[0] ?? NONE;
+    const k = hashKey(v);
+    if (k === undefined || !self.entries.delete(k)) ctx.raise('KeyError', pyRepr(v, 100), [v]);
+    return NONE;
+  },
+  pop(self, _args, ctx) {
+    if (self.kind !== 'set') return NONE;
+    const first = [...self.entries].shift();
+    if (first === undefined)
+      return ctx.raise('KeyError', "'pop from an empty set'", [pyStr('pop from an empty set')]);
+    self.entries.delete(first[0]);
+    return first[1];
+  },
+  clear(self) {
+    if (self.kind === 'set') self.entries.clear();
+    return NONE;
+  },
+  union(self, args, ctx, runtime) {
+    if (self.kind !== 'set') return NONE;
+    const all = [...self.entries.values()];
+    for (const s of args.positional) all.push(...items(s, ctx));
+    return runtime.makeSet(all, self.frozen);
+  },
+  intersection(self, args, ctx, runtime) {
+    if (self.kind !== 'set') return NONE;
+    const others = keySets(args, ctx, runtime);
+    return filtered(self, (k) => others.every((o) => o.has(k)));
+  },
+  difference(self, args, ctx, runtime) {
+    if (self.kind !== 'set') return NONE;
+    const others = keySets(args, ctx, runtime);
+    return filtered(self, (k) => !others.some((o) => o.has(k)));
+  },
+  symmetric_difference(self, args, ctx, runtime) {
+    if (self.kind !== 'set') return NONE;
+    const other = runtime.makeSet(items(args.positional[0] ?? NONE, ctx), self.frozen);
+    const out = filtered(self, (k) => !other.entries.has(k));
+    for (const [k, v] of other.entries) if (!self.entries.has(k)) out.entries.set(k, v);
+    return out;
+  },
+  issubset(self, args, ctx, runtime) {
+    if (self.kind !== 'set') return NONE;
+    const [other] = keySets(args, ctx, runtime);
+    return pyBool([...self.entries.keys()].every((k) => other?.has(k)));
+  },
+  issuperset(self, args, ctx, runtime) {
+    if (self.kind !== 'set') return NONE;
+    const [other] = keySets(args, ctx, runtime);
+    return pyBool([...(other ?? [])].every((k) => self.entries.has(k)));
+  },
+  isdisjoint(self, args, ctx, runtime) {
+    if (self.kind !== 'set') return NONE;
+    const [other] = keySets(args, ctx, runtime);
+    return pyBool(![...self.entries.keys()].some((k) => other?.has(k)));
+  },
+  copy(self) {
+    return self.kind === 'set'
+      ? { kind: 'set', entries: new Map(self.entries), frozen: self.frozen }
+      : NONE;
+  },
+};
+
+function str(self: PyValue): string {
+  return self.kind === 'str' ? self.value : '';
+}
+
+const STR: Record<string, Method> = {
+  format(self, args, ctx, runtime) {
+    return pyStr(formatString(str(self), args, runtime.interp.ops, ctx));
+  },
+  join(self, args, ctx, runtime) {
+    const parts = items(args.positional[0] ?? NONE, ctx).map((p, k) => {
+      if (p.kind !== 'str')
+        ctx.raise('TypeError', `sequence item ${k}: expected str instance, ${typeName(p)} found`);
+      return p.kind === 'str' ? p.value : '';
+    });
+    const total = parts.reduce((n, p) => n + p.length, 0) + str(self).length * parts.length;
+    runtime.budget.checkItems(total, 'string');
+    return pyStr(parts.join(str(self)));
+  },
+  split: (self, args, ctx) => splitText(str(self), args, ctx, false),
+  rsplit: (self, args, ctx) => splitText(str(self), args, ctx, true),
+  splitlines(self, args, ctx, runtime) {
+    const keepends = args.positional[0] ?? args.keywords.get('keepends');
+    const keep = keepends !== undefined && runtime.interp.truth(keepends, ctx.span);
+    const lines = str(self).match(/[^\n\r]*(?:\r\n|\n|\r|$)/g) ?? [];
+    const kept = lines.filter((line, k) => line !== '' || k < lines.length - 1);
+    return {
+      kind: 'list',
+      items: kept.map((line) => pyStr(keep ? line : line.replace(/\r?\n$|\r$/, ''))),
+    };
+  },
+  partition: (self, args, ctx) => partitionText(str(self), args, ctx, false),
+  rpartition: (self, args, ctx) => partitionText(str(self), args, ctx, true),
+  strip: (self, args) => pyStr(trimChars(str(self), args.positional[0], 'both')),
+  lstrip: (self, args) => pyStr(trimChars(str(self), args.positional[0], 'start')),
+  rstrip: (self, args) => pyStr(trimChars(str(self), args.positional[0], 'end')),
+  lower: (self) => pyStr(str(self).toLowerCase()),
+  upper: (self) => pyStr(str(self).toUpperCase()),
+  title: (self) =>
+    pyStr(
+      str(self).replace(/\p{L}+/gu, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()),
+    ),
+  swapcase: (self) =>
+    pyStr(
+      [...str(self)]
+        .map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()))
+        .join(''),
+    ),
+  casefold: (self) => pyStr(str(self).toLowerCase()),
+  capitalize: (self) => pyStr(str(self).charAt(0).toUpperCase() + str(self).slice(1).toLowerCase()),
+  startswith(self, args) {
+    const p = args.positional[0];
+    const options = p?.kind === 'tuple' ? p.items : p ? [p] : [];
+    return pyBool(options.some((o) => o.kind === 'str' && str(self).startsWith(o.value)));
+  },
+  endswith(self, args) {
+    const p = args.positional[0];
+    const options = p?.kind === 'tuple' ? p.items : p ? [p] : [];
+    return pyBool(options.some((o) => o.kind === 'str' && str(self).endsWith(o.value)));
+  },
+  replace(self, args, ctx, runtime) {
+    const [a, c] = args.positional;
+    if (a?.kind !== 'str' || c?.kind !== 'str')
+      return ctx.raise('TypeError', 'replace() arguments must be str');
+    const out = str(self).split(a.value).join(c.value);
+    runtime.budget.checkItems(out.length, 'string');
+    return pyStr(out);
+  },
+  count(self, args) {
+    const p = args.positional[0];
+    if (p?.kind !== 'str' || p.value === '') return pyInt(str(self).length + 1);
+    return pyInt(str(self).split(p.value).length - 1);
+  },
+  find: (self, args, ctx) => pyInt(findText(str(self), args, ctx, false)),
+  rfind: (self, args, ctx) => pyInt(findText(str(self), args, ctx, true)),
+  index(self, args, ctx) {
+    const k = findText(str(self), args, ctx, false);
+    return k < 0 ? ctx.raise('ValueError', 'substring not found') : pyInt(k);
+  },
+  rindex(self, args, ctx) {
+    const k = findText(str(self), args, ctx, true);
+    return k < 0 ? ctx.raise('ValueError', 'substring not found') : pyInt(k);
+  },
+  isdigit: (self) => pyBool(/^\p{Nd}+$/u.test(str(self))),
+  isdecimal: (self) => pyBool(/^\p{Nd}+$/u.test(str(self))),
+  isnumeric: (self) => pyBool(/^\p{N}+$/u.test(str(self))),
+  isalpha: (self) => pyBool(/^\p{L}+$/u.test(str(self))),
+  isalnum: (self) => pyBool(/^[\p{L}\p{N}]+$/u.test(str(self))),
+  isspace: (self) => pyBool(/^\s+$/.test(str(self))),
+  isupper: (self) =>
+    pyBool(
+      /\p{L}/u.test(str(self)) &&
+        str(self) === str(self).toUpperCase() &&
+        str(self) !== str(self).toLowerCase(),
+    ),
+  islower: (self) =>
+    pyBool(
+      /\p{L}/u.test(str(self)) &&
+        str(self) === str(self).toLowerCase() &&
+        str(self) !== str(self).toUpperCase(),
+    ),
+  isidentifier: (self) => pyBool(/^[\p{L}_][\p{L}\p{N}_]*$/u.test(str(self))),
+  removeprefix(self, args) {
+    const p = args.positional[0];
+    const s = str(self);
+    return pyStr(p?.kind === 'str' && s.startsWith(p.value) ? s.slice(p.value.length) : s);
+  },
+  removesuffix(self, args) {
+    const p = args.positional[0];
+    const s = str(self);
+    return pyStr(
+      p?.kind === 'str' && p.value !== '' && s.endsWith(p.value) ? s.slice(0, -p.value.length) : s,
+    );
+  },
+  expandtabs(self, args, ctx) {
+    const size = Number(asBigInt(args.positional[0] ?? pyInt(8), 'tabsize', ctx));
+    let column = 0;
+    let out = '';
+    for (const ch of str(self)) {
+      if (ch === '\t') {
+        const spaces = size > 0 ? size - (column % size) : 0;
+        out += ' '.repeat(spaces);
+        column += spaces;
+      } else {
+        out += ch;
+        column = ch === '\n' || ch === '\r' ? 0 : column + 1;
+      }
+    }
+    return pyStr(out);
+  },
+  zfill(self, args, ctx) {
+    const width = Number(asBigInt(args.positional[0] ?? NONE, 'width', ctx));
+    const s = str(self);
+    const sign = s.startsWith('-') || s.startsWith('+') ? s[0] : '';
+    return pyStr(sign + s.slice(sign.length).padStart(Math.min(width, 100_000) - sign.length, '0'));
+  },
+  ljust: (self, args, ctx) => pyStr(justify(str(self), args, ctx, '<')),
+  rjust: (self, args, ctx) => pyStr(justify(str(self), args, ctx, '>')),
+  center: (self, args, ctx) => pyStr(justify(str(self), args, ctx, '^')),
+};
+
+/** str.ljust / rjust / center: padded to a width with a fill character (a space by default). */
+function justify(text: string, args: CallArgs, ctx: CallContext, align: '<' | '>' | '^'): string {
+  const [widthValue, fillValue] = args.positional;
+  const width = Math.min(100_000, Number(asBigInt(widthValue ?? NONE, 'width', ctx)));
+  const fill = fillValue === undefined ? ' ' : fillValue.kind === 'str' ? fillValue.value : '';
+  if ([...fill].length !== 1)
+    ctx.raise('TypeError', 'The fill character must be exactly one character long');
+  const pad = Math.max(0, width - [...text].length);
+  // Python's center puts the odd space on the left when the width is odd.
+  const left = align === '>' ? pad : align === '<' ? 0 : Math.floor(pad / 2) + (pad & width & 1);
+  return fill.repeat(left) + text + fill.repeat(pad - left);
+}
+
+/** str.split / str.rsplit: on a separator, or on runs of whitespace when there is none. */
+function splitText(text: string, args: CallArgs, ctx: CallContext, fromRight: boolean): PyValue {
+  const [sep, max] = bindArgs(fromRight ? 'rsplit' : 'split', args, ['sep', 'maxsplit'], 0, ctx);
+  const limit = max && max.kind !== 'none' ? Number(asBigInt(max, 'maxsplit', ctx)) : -1;
+  let parts: string[];
+  if (sep === undefined || sep.kind === 'none') {
+    // Whitespace: leading and trailing whitespace never makes an empty part.
+    const words = [...text.matchAll(/\S+/g)];
+    const cut = limit < 0 || limit >= words.length ? words.length : limit;
+    if (cut === words.length) parts = words.map((w) => w[0]);
+    else if (fromRight) {
+      const rest = words[words.length - cut - 1];
+      parts = [
+        text.slice(0, (rest.index ?? 0) + rest[0].length).trimStart(),
+        ...words.slice(words.length - cut).map((w) => w[0]),
+      ];
+    } else {
+      const rest = words[cut];
+      parts = [...words.slice(0, cut).map((w) => w[0]), text.slice(rest.index).trimEnd()];
+    }
+  } else {
+    if (sep.kind !== 'str')
+      return ctx.raise('TypeError', `must be str or None, not ${typeName(sep)}`);
+    if (sep.value === '') return ctx.raise('ValueError', 'empty separator');
+    parts = text.split(sep.value);
+    if (limit >= 0 && parts.length > limit + 1) {
+      parts = fromRight
+        ? [
+            parts.slice(0, parts.length - limit).join(sep.value),
+            ...parts.slice(parts.length - limit),
+          ]
+        : [...parts.slice(0, limit), parts.slice(limit).join(sep.value)];
+    }
+  }
+  return { kind: 'list', items: parts.map(pyStr) };
+}
+
+/** str.partition / rpartition: (before, separator, after) around the first (last) separator. */
+function partitionText(
+  text: string,
+  args: CallArgs,
+  ctx: CallContext,
+  fromRight: boolean,
+): PyValue {
+  const sep = args.positional[0];
+  if (sep?.kind !== 'str')
+    return ctx.raise('TypeError', `must be str, not ${typeName(sep ?? NONE)}`);
+  if (sep.value === '') return ctx.raise('ValueError', 'empty separator');
+  const k = fromRight ? text.lastIndexOf(sep.value) : text.indexOf(sep.value);
+  const parts =
+    k < 0
+      ? fromRight
+        ? ['', '', text]
+        : [text, '', '']
+      : [text.slice(0, k), sep.value, text.slice(k + sep.value.length)];
+  return { kind: 'tuple', items: parts.map(pyStr) };
+}
+
+/** str.find / rfind (and index / rindex): where the substring is within [start, end), or -1. */
+function findText(text: string, args: CallArgs, ctx: CallContext, fromRight: boolean): number {
+  const [sub, startValue, endValue] = args.positional;
+  if (sub?.kind !== 'str')
+    return ctx.raise('TypeError', `must be str, not ${typeName(sub ?? NONE)}`);
+  const bound = (v: PyValue | undefined, fallback: number): number => {
+    if (v === undefined || v.kind === 'none') return fallback;
+    const i = Number(asBigInt(v, 'slice index', ctx));
+    return i < 0 ? Math.max(0, i + text.length) : Math.min(i, text.length);
+  };
+  const start = bound(startValue, 0);
+  const end = bound(endValue, text.length);
+  const window = text.slice(start, end);
+  if (end - start < sub.value.length) return -1;
+  const k = fromRight ? window.lastIndexOf(sub.value) : window.indexOf(sub.value);
+  return k < 0 ? -1 : start + k;
+}
+
+function trimChars(
+  text: string,
+  chars: PyValue | undefined,
+  side: 'both' | 'start' | 'end',
+): string {
+  const set = chars?.kind === 'str' ? chars.value : ' \t\n\r\x0b\x0c';
+  let start = 0;
+  let end = text.length;
+  if (side !== 'end') while (start < end && set.includes(text[start])) start += 1;
+  if (side !== 'start') while (end > start && set.includes(text[end - 1])) end -= 1;
+  return text.slice(start, end);
+}
+
+const INT: Record<string, Method> = {
+  conjugate: (self) =>
+    pyInt(self.kind === 'int' || self.kind === 'bool' ? (intValue(self) ?? 0n) : 0n),
+  as_integer_ratio: (self) => ({
+    kind: 'tuple',
+    items: [
+      pyInt(self.kind === 'int' || self.kind === 'bool' ? (intValue(self) ?? 0n) : 0n),
+      pyInt(1n),
+    ],
+  }),
+  bit_length(self) {
+    const v = self.kind === 'int' || self.kind === 'bool' ? (intValue(self) ?? 0n) : 0n;
+    const a = v < 0n ? -v : v;
+    return pyInt(a === 0n ? 0 : a.toString(2).length);
+  },
+  is_integer: () => pyBool(true),
+};
+
+const FLOAT: Record<string, Method> = {
+  conjugate: (self) => self,
+  as_integer_ratio(self, _args, ctx) {
+    const x = self.kind === 'float' ? self.value : 0;
+    if (Number.isNaN(x)) return ctx.raise('ValueError', 'cannot convert NaN to integer ratio');
+    if (!Number.isFinite(x))
+      return ctx.raise('OverflowError', 'cannot convert Infinity to integer ratio');
+    if (x === 0) return { kind: 'tuple', items: [pyInt(0n), pyInt(1n)] };
+    let { mantissa, exponent } = exactBinary(x);
+    while (exponent < 0 && mantissa % 2n === 0n) {
+      mantissa /= 2n;
+      exponent += 1;
+    }
+    const [num, den] =
+      exponent >= 0 ? [mantissa << BigInt(exponent), 1n] : [mantissa, 1n << BigInt(-exponent)];
+    return { kind: 'tuple', items: [pyInt(num), pyInt(den)] };
+  },
+  is_integer: (self) => pyBool(self.kind === 'float' && Number.isInteger(self.value)),
+  hex: (self) => pyStr(self.kind === 'float' ? self.value.toString(16) : ''),
+  __abs__: (self) => (self.kind === 'float' ? pyFloat(Math.abs(self.value)) : self),
+};
+
+const RANGE: Record<string, Method> = {
+  index(self, args, ctx, runtime) {
+    for (const [k, v] of [...ctx.iterate(self)].entries())
+      if (itemEquals(v, args.positional[0] ?? NONE)) return pyInt(k);
+    return runtime.raise('ValueError', 'value is not in range');
+  },
+};
+
+const METHODS: Partial<Record<PyValue['kind'], Record<string, Method>>> = {
+  list: LIST,
+  tuple: TUPLE,
+  dict: DICT,
+  set: SET,
+  str: STR,
+  int: INT,
+  bool: INT,
+  float: FLOAT,
+  range: RANGE,
+};

@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { openPlayground, runCount, waitForRunAfter, watchErrors } from './helpers';
+
+/**
+ * Real code in the real page: files written the way attention-gym's and transformers' mask files
+ * are, pasted whole; sliders that only move a uniform; hostile programs that must not stall the
+ * page (compiling runs in a worker); print() output; and an export refused because of code that
+ * never ran.
+ */
+
+/** Counts GPUDevice.createShaderModule calls and records long main-thread tasks, from the start. */
+async function instrument(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { shaderModules: number; longTasks: number[] };
+    w.shaderModules = 0;
+    w.longTasks = [];
+    const proto = (globalThis as unknown as { GPUDevice?: { prototype: GPUDevice } }).GPUDevice
+      ?.prototype;
+    if (proto) {
+      const original = proto.createShaderModule;
+      proto.createShaderModule = function (this: GPUDevice, descriptor: GPUShaderModuleDescriptor) {
+        w.shaderModules += 1;
+        return original.call(this, descriptor);
+      };
+    }
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+async function shaderModules(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { shaderModules: number }).shaderModules);
+}
+
+async function longestTask(page: Page): Promise<number> {
+  return page.evaluate(() =>
+    Math.max(0, ...(window as unknown as { longTasks: number[] }).longTasks),
+  );
+}
+
+function linkTo(code: string, extra = ''): string {
+  return `./#v=1&code=${encodeURIComponent(code)}${extra}`;
+}
+
+async function openLink(page: Page, code: string, extra = ''): Promise<void> {
+  await page.goto(linkTo(code, extra));
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', /done|error/);
+}
+
+test('a slider that only moves a uniform builds no new shader module', async ({ page }) => {
+  const errors = watchErrors(page);
+  await instrument(page);
+  // The window reaches the traced code through a generator's argument and setup arithmetic.
+  const code = [
+    'WINDOW = 3',
+    '',
+    'def generate_sliding_window(window_size: int):',
+    '    half = window_size // 1',
+    '    def sliding_window(b, h, q_idx, kv_idx):',
+    '        return (q_idx >= kv_idx) & (q_idx - kv_idx <= half)',
+    '    sliding_window.__name__ = f"sliding_window_{window_size}"',
+    '    return sliding_window',
+    '',
+    'mask_mod = generate_sliding_window(WINDOW)',
+    '',
+  ].join('\n');
+  await openLink(page, code, '&Q=12&KV=12');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
+  const modules = await shaderModules(page);
+  expect(modules, 'the first run builds its shaders').toBeGreaterThan(0);
+
+  const slider = page.getByLabel('WINDOW', { exact: true });
+  await expect(slider).toHaveValue('3');
+  for (let step = 0; step < 3; step += 1) {
+    const before = await runCount(page);
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await waitForRunAfter(page, before);
+  }
+  await expect(page.getByLabel('WINDOW value')).toHaveValue('6');
+  expect(await shaderModules(page), 'slider moves reuse every shader').toBe(modules);
+
+  // The counter does count: a change of structure builds new shaders.
+  await page.goto(linkTo(code.replace('<= half', '<= half * 2'), '&Q=12&KV=12'));
+  await expect.poll(async () => shaderModules(page)).toBeGreaterThan(modules);
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
+  expect(errors).toEqual([]);
+});
+
+test('an attention-gym file pasted whole draws its mask', async ({ page }) => {
+  const errors = watchErrors(page);
+  const code = readFileSync('app/mask/corpus/attn_gym/sta_2d_text.py', 'utf8');
+  await openLink(page, code, '&Q=20&KV=20');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('compile-error')).toHaveCount(0);
+  await expect(page.getByTestId('figure')).toHaveAttribute('data-rows', '20');
+  expect(errors).toEqual([]);
+});
+
+test('hostile programs end in a clear error without stalling the page', async ({ page }) => {
+  const errors = watchErrors(page);
+  await instrument(page);
+  const doubling = [
+    'def g0(x):',
+    '    return x + 1',
+    ...Array.from({ length: 30 }, (_, k) => `def g${k + 1}(x):\n    return g${k}(g${k}(x))`),
+    'def mask_mod(b, h, q_idx, kv_idx):',
+    '    return g30(q_idx) >= kv_idx',
+    '',
+  ].join('\n');
+  await openLink(page, doubling);
+  await expect(page.getByTestId('compile-error')).toContainText('LimitError');
+  expect(await longestTask(page), 'the doubling helpers link').toBeLessThan(200);
+  await openPlayground(page);
+  const programs = [
+    ['while True:\n    pass\nmask_mod = noop_mask\n', 'LimitError'],
+    ['xs = [0] * 10**10\nmask_mod = noop_mask\n', 'LimitError'],
+    ['import os\nos.system("echo hi")\nmask_mod = noop_mask\n', 'ModuleNotFoundError'],
+    [
+      'def mask_mod(b, h, q_idx, kv_idx):\n    if q_idx > kv_idx:\n        return True\n    return False\n',
+      'RuntimeError',
+    ],
+  ];
+  for (const [code, kind] of programs) {
+    await openLink(page, code);
+    await expect(page.getByTestId('compile-error')).toContainText(kind);
+  }
+  // Compiling runs in a worker: the main thread never waited on these programs.
+  expect(await longestTask(page)).toBeLessThan(200);
+  expect(errors).toEqual([]);
+});
+
+test('print() output shows under the editor', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openLink(
+    page,
+    'sizes = [3, 5]\nprint(f"documents: {sizes}, total {sum(sizes)}")\nmask_mod = noop_mask\n',
+  );
+  await expect(page.getByTestId('program-output')).toHaveText('documents: [3, 5], total 8');
+  expect(errors).toEqual([]);
+});
+
+test('the export is refused, with the line and the reason, when code that never ran is unchecked', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  const planted = [
+    'WINDOW = 3',
+    'if WINDOW > 10:',
+    '    _ = __import__("os").system("echo hi")',
+    'def mask_mod(b, h, q_idx, kv_idx):',
+    '    return (q_idx >= kv_idx) & (q_idx - kv_idx <= WINDOW)',
+    '',
+  ].join('\n');
+  await openLink(page, planted);
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
+  await expect(page.getByTestId('export-refused')).toContainText('line 3 never ran in flexmask');
+  await expect(page.getByRole('button', { name: 'Download PyTorch code as .py' })).toBeDisabled();
+  await expect(page.getByTestId('python-code')).not.toContainText('__import__');
+  expect(errors).toEqual([]);
+});
