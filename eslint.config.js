@@ -24,6 +24,28 @@ const APP = {
   message: 'gpu/ imports nothing of app/ except types.',
 };
 
+/**
+ * Test-only code, which the production build must never contain: the browser tests' harness
+ * (e2e/), Node test support (app/testing/) and the probe kernels that only the harness runs.
+ * Enforced with ESLint's own `no-restricted-imports`, beside the layout's arrows (the
+ * typescript-eslint rule above), so that neither set of patterns overrides the other.
+ */
+const TEST_ONLY = [
+  {
+    regex: '(^|/)e2e(/|$)',
+    message: 'The app never imports test code: e2e/ (and its harness) is built only for the tests.',
+  },
+  {
+    regex: '(^|/)testing(/|$)',
+    message: 'app/testing/ is Node-only test support: only *.test.ts files may import it.',
+  },
+  {
+    regex: '(^|/)(programProbe|boundsProbe|selfTest)(\\.(ts|wgsl))?(\\?raw)?$',
+    message:
+      'The probe kernels are test-only: only the harness (e2e/harness/) imports them, so `npm run build` never contains them.',
+  },
+];
+
 /** @param {string[]} files @param {object[]} patterns */
 function restrict(files, patterns) {
   return {
@@ -85,6 +107,20 @@ export default tseslint.config(
     // Tests may assert with `!` where a missing value is itself a failure.
     files: ['**/*.test.ts', 'e2e/**', 'bench/**', 'scripts/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    // Product code: what `npm run build` bundles. Tests and benches beside it are never bundled,
+    // and the probe kernels are test code themselves.
+    files: ['app/**', 'gpu/**', 'components/**'],
+    ignores: [
+      '**/*.test.ts',
+      '**/*.test.tsx',
+      '**/*.bench.ts',
+      'app/testing/**',
+      'gpu/programProbe.ts',
+      'gpu/selfTest.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: TEST_ONLY }] },
   },
   restrict(['gpu/**'], [REACT, APP, COMPONENTS]),
   restrict(['components/**'], [GPU]),

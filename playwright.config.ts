@@ -3,7 +3,8 @@ import { defineConfig } from '@playwright/test';
 // scripts/run-e2e.mjs finds (or installs) Chromium and passes its path here.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PORT = Number(process.env.FLEXMASK_PORT ?? 4173);
-const OUT_DIR = process.env.FLEXMASK_OUT_DIR ?? 'dist';
+// The test build (scripts/run-e2e.mjs): the production build plus the harness page, never dist/.
+const OUT_DIR = process.env.FLEXMASK_OUT_DIR ?? 'dist-e2e';
 
 /** Flags that let Chromium run headless on a closed network; WebGPU is added per project. */
 const BASE_FLAGS = [
@@ -39,7 +40,8 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    // The production build, served as users get it: the CSP is in force in every test.
+    // The production build plus the harness page, served as users get the app: the CSP is in
+    // force in every test.
     command: `npx vite preview --port ${PORT} --strictPort --outDir ${OUT_DIR}`,
     url: `http://localhost:${PORT}/`,
     reuseExistingServer: false,

@@ -29,17 +29,21 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * The app as users deploy it (`npm run build`): index.html and what it imports, nothing else. No
+ * test page, no test code, no probe kernels (those are only reachable from harness.html, which
+ * vite.e2e.config.ts adds for the browser tests), and no source maps unless asked for
+ * (`npm run build:debug`, or `vite build --sourcemap`).
+ */
 export default defineConfig({
   // Relative base: the built site works from any sub-path (GitHub Pages, a course site, a folder).
   base: './',
   plugins: [react(), contentSecurityPolicy()],
   build: {
     target: 'es2022',
-    sourcemap: true,
+    sourcemap: false,
     rollupOptions: {
-      // harness.html exposes the engine to the browser tests; it ships the same code under the
-      // same CSP, so what the tests check is what users run.
-      input: { main: 'index.html', harness: 'harness.html' },
+      input: { main: 'index.html' },
     },
   },
   worker: { format: 'es' },

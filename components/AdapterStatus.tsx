@@ -1,18 +1,49 @@
 import { useEffect, useState } from 'react';
-import { detectBackend, type ComputeBackend } from '../app/engine/gpuStatus';
+import { useStore } from 'zustand';
+import { detectBackend, onGpuFault, type ComputeBackend } from '../app/engine/gpuStatus';
+import { playground } from '../app/state/store';
 
-/** Says which GPU adapter the page got, or that it computes on the CPU instead. */
+/** A GPU fault the page has been told about, and how many runs had finished by then. */
+interface ShownFault {
+  message: string;
+  runsBefore: number;
+}
+
+/**
+ * Says which GPU adapter the page got, or that it computes on the CPU instead; and, when the GPU
+ * device is lost or reports an error no run captured, says so until a later run succeeds (on the
+ * fresh device the engine asks for).
+ */
 export function AdapterStatus() {
   const [backend, setBackend] = useState<ComputeBackend | null>(null);
+  const [fault, setFault] = useState<ShownFault | null>(null);
+  const status = useStore(playground, (s) => s.status);
+  const runCount = useStore(playground, (s) => s.runCount);
   useEffect(() => {
     let live = true;
     void detectBackend().then((b) => {
       if (live) setBackend(b);
     });
+    const unsubscribe = onGpuFault((f) => {
+      if (!live) return;
+      setFault({ message: f.message, runsBefore: playground.getState().runCount });
+      // Names the adapter of the fresh device (or the CPU, if the GPU is gone for good).
+      void detectBackend().then((b) => {
+        if (live) setBackend(b);
+      });
+    });
     return () => {
       live = false;
+      unsubscribe();
     };
   }, []);
+
+  const recovered = fault !== null && status === 'done' && runCount > fault.runsBefore;
+  const faultNotice = fault && !recovered && (
+    <p className="adapter notice error-text" role="alert" data-testid="gpu-fault">
+      {fault.message}
+    </p>
+  );
 
   if (!backend) {
     return (
@@ -23,14 +54,20 @@ export function AdapterStatus() {
   }
   if (backend.kind === 'gpu') {
     return (
-      <p className="adapter" data-testid="adapter" data-backend="gpu">
-        GPU: <strong>{backend.adapter}</strong>
-      </p>
+      <>
+        <p className="adapter" data-testid="adapter" data-backend="gpu">
+          GPU: <strong>{backend.adapter}</strong>
+        </p>
+        {faultNotice}
+      </>
     );
   }
   return (
-    <p className="adapter notice" role="status" data-testid="adapter" data-backend="cpu">
-      No WebGPU here, so flexmask computes on the CPU (slower, same results). {backend.reason}
-    </p>
+    <>
+      <p className="adapter notice" role="status" data-testid="adapter" data-backend="cpu">
+        No WebGPU here, so flexmask computes on the CPU (slower, same results). {backend.reason}
+      </p>
+      {faultNotice}
+    </>
   );
 }

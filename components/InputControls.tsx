@@ -1,7 +1,9 @@
 import { useStore } from 'zustand';
 import { LAYOUTS, layoutLabel } from '../app/tensors/layout';
+import { clipForMessage } from '../app/tensors/bounded';
 import { DTYPE_NAME, formatShape } from '../app/tensors/tensor';
-import { checkUploadSize, fitUpload, INPUT_TITLES, readTensorFile } from '../app/state/uploads';
+import { checkUpload, checkUploadSize, fileLabel, INPUT_TITLES } from '../app/state/uploads';
+import { isSupersededRead, readUploadOffThread } from '../app/state/uploadClient';
 import {
   playground,
   setSeed,
@@ -13,14 +15,19 @@ import {
 } from '../app/state/store';
 import { NumberField } from './NumberField';
 
+/**
+ * Reads a chosen file in the upload worker (the page never parses it) and stores the tensor, or
+ * the message saying why it was refused. A file replaced by a newer one for the same input says
+ * nothing.
+ */
 async function onFile(input: InputName, file: File | undefined) {
   if (!file) return;
   try {
     checkUploadSize(file.size, file.name);
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const tensor = readTensorFile(bytes, file.name, input);
+    const tensor = await readUploadOffThread(file, input);
     setUpload(input, { fileName: file.name, tensor, layout: 'auto' });
   } catch (error) {
+    if (isSupersededRead(error)) return;
     setUploadError(input, error instanceof Error ? error.message : String(error));
   }
 }
@@ -66,7 +73,8 @@ export function InputControls() {
       </p>
       {(['q', 'k', 'v'] as const).map((input) => {
         const upload = uploads[input];
-        const fitted = upload ? fitUpload(input, upload, scenario) : null;
+        // Checked from the shapes alone: a render never expands an upload.
+        const fitted = upload ? checkUpload(input, upload, scenario) : null;
         const title = INPUT_TITLES[input];
         return (
           <div key={input} className="upload" data-testid={`upload-${input}`}>
@@ -87,7 +95,8 @@ export function InputControls() {
               {upload && (
                 <>
                   <span className="upload-name" data-testid={`upload-name-${input}`}>
-                    {upload.fileName} · {formatShape(upload.tensor.shape)}{' '}
+                    {fileLabel(upload.fileName)} ·{' '}
+                    {clipForMessage(formatShape(upload.tensor.shape))}{' '}
                     {DTYPE_NAME[upload.tensor.dtype]}
                   </span>
                   <select

@@ -94,8 +94,9 @@ export function ShareDialog() {
   const openFile = async (file: File | undefined) => {
     if (!file) return;
     setFileOpened(null);
-    // Refuse before reading: a scenario file is text no longer than the longest link.
-    const maxBytes = linkLimits().maxHashChars * 4;
+    // Refuse before reading: a scenario file is text no longer than the longest link, and its
+    // program is at most 100,000 characters (1 MiB leaves room for JSON's escapes).
+    const maxBytes = Math.min(linkLimits().maxHashChars * 4, 1 << 20);
     if (file.size > maxBytes) {
       setFileProblems([
         `${file.name} is ${file.size} bytes; a scenario file is at most ${maxBytes} bytes. Nothing was changed.`,

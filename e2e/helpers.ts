@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import type { Harness } from '../app/harness';
+import type { Harness } from './harness/harness';
 
 /** Collects console errors and page errors so a test can assert there were none. */
 export function watchErrors(page: Page): string[] {

@@ -1,7 +1,7 @@
 /**
  * The one place that talks to `navigator.gpu`. It asks for the adapter and device once, keeps the
  * limits and features the kernels size themselves by, reports device loss and uncaptured errors,
- * and asks again after a loss.
+ * and asks again after either: a run never reuses a device that has failed.
  */
 
 /** What the page and the kernels need to know about the GPU they got. */
@@ -46,6 +46,10 @@ const lossListeners = new Set<Listener<string>>();
 const errorListeners = new Set<Listener<string>>();
 
 let pending: Promise<GpuAvailability> | null = null;
+/** The device `pending` resolved to, so that a fault on an older one does not drop a newer one. */
+let current: GPUDevice | null = null;
+/** Why each lost device was lost (a run that fails on it says so rather than its symptom). */
+const losses = new WeakMap<GPUDevice, string>();
 
 /** Called with a message each time the device is lost. Returns an unsubscribe function. */
 export function onDeviceLost(listener: Listener<string>): () => void {
@@ -53,7 +57,10 @@ export function onDeviceLost(listener: Listener<string>): () => void {
   return () => lossListeners.delete(listener);
 }
 
-/** Called with a message for each validation or out-of-memory error nobody captured. */
+/**
+ * Called with a message for each validation, out-of-memory or internal error nobody captured. After
+ * one, the next `getGpu()` asks for a fresh device.
+ */
 export function onUncapturedError(listener: Listener<string>): () => void {
   errorListeners.add(listener);
   return () => errorListeners.delete(listener);
@@ -71,6 +78,17 @@ export function getGpu(): Promise<GpuAvailability> {
 /** Forget the current device (used after a loss, and by tests that simulate one). */
 export function resetGpu(): void {
   pending = null;
+  current = null;
+}
+
+/** Why `device` was lost, or null while it is usable. */
+export function deviceLoss(device: GPUDevice): string | null {
+  return losses.get(device) ?? null;
+}
+
+/** Drops `device` if it is still the shared one, so that the next run asks for another. */
+function forget(device: GPUDevice): void {
+  if (current === device) resetGpu();
 }
 
 function readLimits(limits: GPUSupportedLimits): GpuLimits {
@@ -114,6 +132,8 @@ async function requestGpu(): Promise<GpuAvailability> {
   const requiredLimits: Record<string, number> = {
     maxBufferSize: l.maxBufferSize,
     maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+    // Programs with many top-level numbers need a large parameter uniform (checked per run).
+    maxUniformBufferBindingSize: l.maxUniformBufferBindingSize,
     maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
     maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
     maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
@@ -135,15 +155,21 @@ async function requestGpu(): Promise<GpuAvailability> {
     limits: readLimits(device.limits),
   };
   device.addEventListener('uncapturederror', (event) => {
+    // Every run captures its own errors (app/engine/gpuRun.ts), so one that escapes means the
+    // device is in a state nobody checked: the next run gets a fresh one.
+    forget(device);
     const message = event.error.message;
     for (const listener of errorListeners) listener(message);
   });
   void device.lost.then((lost) => {
+    const message = lost.message || 'The GPU device was lost.';
+    losses.set(device, lost.reason === 'destroyed' ? `destroyed (${message})` : message);
     // A later getGpu() asks for a fresh device; destroy() on purpose is not worth reporting.
-    pending = null;
+    forget(device);
     if (lost.reason === 'destroyed') return;
-    for (const listener of lossListeners) listener(lost.message || 'The GPU device was lost.');
+    for (const listener of lossListeners) listener(message);
   });
+  current = device;
   return { kind: 'gpu', context: { device, info } };
 }
 

@@ -154,7 +154,7 @@ export async function runFlexAttention(
   const counters = buffers.output('debug counters', debug ? F32 * 2 * nTiles * bh : 4);
   const cells = view.rows * view.cols;
   // Skipped blocks are all masked, so the picture starts as -inf and the kernel fills the rest.
-  const picture = buffers.storage(
+  const picture = await buffers.storageSliced(
     'score picture',
     new Float32Array(cells).fill(-Infinity),
     GPUBufferUsage.COPY_SRC,
@@ -219,7 +219,8 @@ export async function readAttention(
   const all = new Float32Array(
     await buffers.read(attention.result, F32 * (attention.lseOffset + bh * shape.Q)),
   );
-  return { out: all.slice(0, attention.lseOffset), lse: all.slice(attention.lseOffset) };
+  // out is a view, not a copy: it can be hundreds of MiB. lse is small and gets its own buffer.
+  return { out: all.subarray(0, attention.lseOffset), lse: all.slice(attention.lseOffset) };
 }
 
 /** Debug build only: per (b*h, tile) the blocks visited and the mask_mod calls made. */

@@ -1,8 +1,12 @@
 /**
  * Buffers, pipelines and readbacks shared by the kernels. Every buffer is checked against the
  * device's limits before it is created, so a scenario that does not fit fails with a message that
- * names the limit and the size asked, before anything is dispatched.
+ * names the limit and the size asked, before anything is dispatched. (The engine checks the whole
+ * run, every buffer and the total, before it starts: app/engine/memoryBudget.ts.)
  */
+import { KernelBuildError, type CompilerMessage } from './kernelBuildError';
+import { LruCache } from './lruCache';
+import { yieldToPage } from './yieldToPage';
 
 /** A scenario asked for more than the device allows. */
 export class GpuLimitError extends Error {
@@ -12,16 +16,13 @@ export class GpuLimitError extends Error {
   }
 }
 
-/** The WGSL did not compile; carries the compiler's messages. */
-export class ShaderCompileError extends Error {
-  constructor(
-    readonly label: string,
-    readonly messages: string[],
-  ) {
-    super(`${label}: WGSL did not compile:\n${messages.join('\n')}`);
-    this.name = 'ShaderCompileError';
-  }
-}
+export { KernelBuildError } from './kernelBuildError';
+
+/**
+ * Uploads and read-backs larger than this go in slices of this size, with the page free to run
+ * between them: one 256 MiB copy would hold the main thread for well over 50 ms.
+ */
+export const TRANSFER_SLICE_BYTES = 8 << 20;
 
 function formatBytes(bytes: number): string {
   if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(2)} GiB`;
@@ -64,9 +65,60 @@ export class BufferSet {
   private readonly buffers: GPUBuffer[] = [];
   constructor(readonly device: GPUDevice) {}
 
+  private readonly programs = new Map<object, ProgramBuffers>();
+
   /** A storage buffer holding `data` (at least 4 bytes, as WebGPU requires). */
   storage(what: string, data: ArrayBufferView, extraUsage = 0): GPUBuffer {
     return this.upload(what, data, GPUBufferUsage.STORAGE | extraUsage);
+  }
+
+  /**
+   * A storage buffer holding `data`, written in slices of TRANSFER_SLICE_BYTES with the page free
+   * between them; for inputs that may be hundreds of MiB.
+   */
+  async storageSliced(what: string, data: ArrayBufferView, extraUsage = 0): Promise<GPUBuffer> {
+    if (data.byteLength <= TRANSFER_SLICE_BYTES || data.byteLength % 4 !== 0) {
+      return this.storage(what, data, extraUsage);
+    }
+    checkStorageSize(this.device, what, data.byteLength);
+    const buffer = this.track(
+      this.device.createBuffer({
+        label: what,
+        size: data.byteLength,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | extraUsage,
+      }),
+    );
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    for (let offset = 0; offset < bytes.byteLength; offset += TRANSFER_SLICE_BYTES) {
+      if (offset > 0) await yieldToPage();
+      const end = Math.min(offset + TRANSFER_SLICE_BYTES, bytes.byteLength);
+      this.device.queue.writeBuffer(buffer, offset, bytes.subarray(offset, end));
+    }
+    return buffer;
+  }
+
+  /**
+   * The program's parameter (uniform) and tensor (storage) buffers, made once per run and shared
+   * by every kernel of the run.
+   */
+  programBuffers(program: ProgramWords): ProgramBuffers {
+    let made = this.programs.get(program);
+    if (!made) {
+      made = {
+        params: this.uniform('program parameters', program.paramWords),
+        tensors: this.storage('program tensors', program.tensorWords),
+      };
+      this.programs.set(program, made);
+    }
+    return made;
+  }
+
+  /** Uploads the program's buffers ahead of the kernels, the tensors in slices. */
+  async uploadProgram(program: ProgramWords): Promise<void> {
+    if (this.programs.has(program)) return;
+    const params = this.uniform('program parameters', program.paramWords);
+    const tensors = await this.storageSliced('program tensors', program.tensorWords);
+    this.programs.set(program, { params, tensors });
   }
 
   /** An empty storage buffer of `bytes` that can be read back. */
@@ -119,15 +171,39 @@ export class BufferSet {
     encoder.copyBufferToBuffer(source, offset, staging, 0, size);
     this.device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
-    const copy = staging.getMappedRange(0, size).slice(0, bytes);
+    const mapped = staging.getMappedRange(0, size);
+    if (bytes <= TRANSFER_SLICE_BYTES) {
+      const copy = mapped.slice(0, bytes);
+      staging.unmap();
+      return copy;
+    }
+    // Large results are copied out in slices, with the page free between them.
+    const copy = new Uint8Array(bytes);
+    for (let at = 0; at < bytes; at += TRANSFER_SLICE_BYTES) {
+      if (at > 0) await yieldToPage();
+      const end = Math.min(at + TRANSFER_SLICE_BYTES, bytes);
+      copy.set(new Uint8Array(mapped, at, end - at), at);
+    }
     staging.unmap();
-    return copy;
+    return copy.buffer;
   }
 
   destroy(): void {
     for (const buffer of this.buffers) buffer.destroy();
     this.buffers.length = 0;
+    this.programs.clear();
   }
+}
+
+/** What a kernel's group 1 holds: a program's parameters and tensors. */
+export interface ProgramWords {
+  paramWords: Uint32Array;
+  tensorWords: Uint32Array;
+}
+
+export interface ProgramBuffers {
+  params: GPUBuffer;
+  tensors: GPUBuffer;
 }
 
 function align4(bytes: number): number {
@@ -199,11 +275,41 @@ export function kernelLayout(
   return layout;
 }
 
-const pipelineCaches = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
+/**
+ * How many compiled pipelines (and shader modules) each device keeps. Each program's WGSL makes
+ * its own pipelines (four BlockMask entry points, attention, and the shared view kernel), so 32
+ * holds the last few programs and shapes: dragging back and forth between them reuses their
+ * pipelines, while a long session that compiles hundreds of programs holds only the latest.
+ */
+export const PIPELINE_CACHE_SIZE = 32;
+export const MODULE_CACHE_SIZE = 16;
+
+const pipelineCaches = new WeakMap<GPUDevice, LruCache<string, Promise<GPUComputePipeline>>>();
+const moduleCaches = new WeakMap<GPUDevice, LruCache<string, Promise<GPUShaderModule>>>();
+
+function cacheOf<V>(
+  caches: WeakMap<GPUDevice, LruCache<string, V>>,
+  device: GPUDevice,
+  capacity: number,
+): LruCache<string, V> {
+  let cache = caches.get(device);
+  if (!cache) {
+    cache = new LruCache(capacity);
+    caches.set(device, cache);
+  }
+  return cache;
+}
+
+/** How many pipelines `device` holds now (for tests of the bound). */
+export function cachedPipelineCount(device: GPUDevice): number {
+  return pipelineCaches.get(device)?.size ?? 0;
+}
 
 /**
- * A compute pipeline for `code` and `entryPoint`, compiled once per device and reused: the WGSL of
- * a program depends only on its structure, so a parameter change reuses the same pipeline.
+ * A compute pipeline for `code` and `entryPoint`, compiled once per device and reused while it is
+ * among the PIPELINE_CACHE_SIZE most recently used: the WGSL of a program depends only on its
+ * structure, so a parameter change reuses the same pipeline. Rejects with KernelBuildError when
+ * the WGSL does not build (flexmask's bug, since the program was accepted).
  */
 export function computePipeline(
   device: GPUDevice,
@@ -212,44 +318,44 @@ export function computePipeline(
   code: string,
   entryPoint: string,
 ): Promise<GPUComputePipeline> {
-  let cache = pipelineCaches.get(device);
-  if (!cache) {
-    cache = new Map();
-    pipelineCaches.set(device, cache);
-  }
+  const cache = cacheOf(pipelineCaches, device, PIPELINE_CACHE_SIZE);
   const key = `${layout.key}\u0000${entryPoint}\u0000${code}`;
   let pipeline = cache.get(key);
   if (!pipeline) {
-    pipeline = compilePipeline(device, layout, label, code, entryPoint);
-    cache.set(key, pipeline);
+    const made = compilePipeline(device, layout, label, code, entryPoint);
+    pipeline = made;
+    cache.set(key, made);
     // A failed compile must not be cached: the next run should report it again.
-    pipeline.catch(() => cache.delete(key));
+    made.catch(() => cache.deleteIf(key, made));
   }
   return pipeline;
 }
 
-const moduleCaches = new WeakMap<GPUDevice, Map<string, Promise<GPUShaderModule>>>();
-
-/** Compiles a module once per device and text, and turns compiler errors into an exception. */
+/** Compiles a module once per device and text, and turns compiler errors into KernelBuildError. */
 function shaderModule(device: GPUDevice, label: string, code: string): Promise<GPUShaderModule> {
-  let cache = moduleCaches.get(device);
-  if (!cache) {
-    cache = new Map();
-    moduleCaches.set(device, cache);
-  }
+  const cache = cacheOf(moduleCaches, device, MODULE_CACHE_SIZE);
   let module = cache.get(code);
   if (!module) {
-    module = (async () => {
+    const made = (async () => {
+      // A module that does not compile also raises a validation error: capture it here, so that
+      // it is reported once, as this kernel's failure, and not as an uncaptured device error.
+      device.pushErrorScope('validation');
       const compiled = device.createShaderModule({ label, code });
+      const scope = device.popErrorScope();
       const info = await compiled.getCompilationInfo();
-      const errors = info.messages
+      const validation = await scope;
+      const errors: CompilerMessage[] = info.messages
         .filter((m) => m.type === 'error')
-        .map((m) => `${label}:${m.lineNum}:${m.linePos}: ${m.message}`);
-      if (errors.length > 0) throw new ShaderCompileError(label, errors);
+        .map((m) => ({ message: m.message, lineNum: m.lineNum, linePos: m.linePos }));
+      if (errors.length === 0 && validation) {
+        errors.push({ message: validation.message, lineNum: 0, linePos: 0 });
+      }
+      if (errors.length > 0) throw new KernelBuildError(label, errors, code);
       return compiled;
     })();
-    cache.set(code, module);
-    module.catch(() => cache.delete(code));
+    module = made;
+    cache.set(code, made);
+    made.catch(() => cache.deleteIf(code, made));
   }
   return module;
 }
@@ -262,32 +368,28 @@ async function compilePipeline(
   entryPoint: string,
 ): Promise<GPUComputePipeline> {
   const module = await shaderModule(device, label, code);
-  device.pushErrorScope('validation');
-  let pipeline: GPUComputePipeline | null = null;
-  let failure = '';
+  // The asynchronous creation reports its own failure by rejecting (GPUPipelineError), so no
+  // error scope is held open across the await (scopes are a stack, and kernels compile in
+  // parallel).
   try {
-    pipeline = await device.createComputePipelineAsync({
+    return await device.createComputePipelineAsync({
       label: `${label}:${entryPoint}`,
       layout: layout.pipeline,
       compute: { module, entryPoint },
     });
   } catch (error) {
-    failure = error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new KernelBuildError(label, [{ message, lineNum: 0, linePos: 0 }], code);
   }
-  const error = await device.popErrorScope();
-  if (error) failure = error.message;
-  if (!pipeline || failure) throw new ShaderCompileError(label, [failure || 'no pipeline']);
-  return pipeline;
 }
 
 /** Bind group 1: the program's parameters (uniform) and lookup tensors (storage). */
 export function programBindGroup(
   buffers: BufferSet,
   layout: KernelLayout,
-  program: { paramWords: Uint32Array; tensorWords: Uint32Array },
+  program: ProgramWords,
 ): GPUBindGroup {
-  const params = buffers.uniform('program parameters', program.paramWords);
-  const tensors = buffers.storage('program tensors', program.tensorWords);
+  const { params, tensors } = buffers.programBuffers(program);
   return buffers.device.createBindGroup({
     layout: layout.group1,
     entries: [

@@ -1,5 +1,6 @@
 import { blockStats, createBlockMask, flexAttention, scoreView } from '../reference';
 import type { CompiledProgram } from '../mask/types';
+import { checkRunBudget } from './memoryBudget';
 import { maskSizes } from './shape';
 import type {
   AttentionInputs,
@@ -29,6 +30,15 @@ export function checkFitsCpu(shape: AttentionShape): void {
   }
 }
 
+/**
+ * The whole check of a CPU run, before its inputs are drawn: the length limit, then every array
+ * the reference makes against the worker's budget (CPU_RUN_BUDGET_BYTES).
+ */
+export function checkCpuRun(shape: AttentionShape, program: CompiledProgram): void {
+  checkFitsCpu(shape);
+  checkRunBudget(shape, program, { backend: 'cpu' });
+}
+
 /** The float64 reference run of one scenario: what the GPU path is checked against. */
 export function runOnCpu(
   program: CompiledProgram,
@@ -37,7 +47,7 @@ export function runOnCpu(
   b: number,
   h: number,
 ): CpuRunOutput {
-  checkFitsCpu(shape);
+  checkCpuRun(shape, program);
   const mask = (bb: number, hh: number, q: number, kv: number) => program.mask(bb, hh, q, kv);
   const score = program.hasScoreMod
     ? (s: number, bb: number, hh: number, q: number, kv: number) => program.score(s, bb, hh, q, kv)

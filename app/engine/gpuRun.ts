@@ -3,10 +3,12 @@ import { readAttention, readCounters, runFlexAttention } from '../../gpu/flexAtt
 import type { AttentionTiles } from '../../gpu/flexAttention';
 import type { ViewWindow } from '../../gpu/programTypes';
 import { BufferSet } from '../../gpu/resources';
+import { exclusive, withErrorScopes } from '../../gpu/runScope';
 import { StageTimer } from '../../gpu/timing';
 import { runViewScores } from '../../gpu/viewScores';
 import type { CompiledProgram } from '../mask/types';
 import { throwIfAborted } from './abort';
+import { checkRunBudget } from './memoryBudget';
 import { maskSizes } from './shape';
 import type {
   AttentionInputs,
@@ -38,7 +40,12 @@ export interface GpuRunOptions extends RunOptions {
   subgroups?: boolean;
 }
 
-/** compile (done) -> BlockMask -> attention -> picture, on the GPU, then everything read back. */
+/**
+ * compile (done) -> BlockMask -> attention -> picture, on the GPU, then everything read back.
+ * The run's buffers are checked against the device and the budget before any is created; runs on
+ * one device take turns, and each runs inside error scopes, so that a dispatch the GPU rejected
+ * (or a lost device) fails the run with a GpuRunError rather than returning zeros.
+ */
 export async function runOnGpu(
   device: GPUDevice,
   program: CompiledProgram,
@@ -47,15 +54,40 @@ export async function runOnGpu(
   view: ViewWindow,
   options: GpuRunOptions = {},
 ): Promise<GpuRunOutput> {
+  checkRunBudget(shape, program, {
+    backend: 'gpu',
+    limits: device.limits,
+    debugCounts: options.debugCounts,
+    tileRows: options.tiles?.TQ,
+  });
+  return exclusive(device, () => {
+    throwIfAborted(options.signal);
+    return withErrorScopes(device, options.signal, () =>
+      runStages(device, program, shape, inputs, view, options),
+    );
+  });
+}
+
+async function runStages(
+  device: GPUDevice,
+  program: CompiledProgram,
+  shape: AttentionShape,
+  inputs: AttentionInputs,
+  view: ViewWindow,
+  options: GpuRunOptions,
+): Promise<GpuRunOutput> {
   const { signal, onProgress } = options;
   const buffers = new BufferSet(device);
   const timer = new StageTimer(device);
   try {
+    // Inputs can be hundreds of MiB: uploaded in slices, so the page stays responsive.
     const qkv = {
-      q: buffers.storage('q', inputs.q),
-      k: buffers.storage('k', inputs.k),
-      v: buffers.storage('v', inputs.v),
+      q: await buffers.storageSliced('q', inputs.q),
+      k: await buffers.storageSliced('k', inputs.k),
+      v: await buffers.storageSliced('v', inputs.v),
     };
+    await buffers.uploadProgram(program);
+    throwIfAborted(signal);
     onProgress?.(0.05, 'blockMask');
     const sizes = { ...maskSizes(shape, program.maskDeps), Q: shape.Q, KV: shape.KV };
     const gpuMask = await buildBlockMask(

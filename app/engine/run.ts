@@ -1,46 +1,42 @@
 import { describeAdapter, getGpu } from '../../gpu/device';
 import type { CompiledProgram } from '../mask/types';
 import type { Scenario } from '../state/scenario';
-import { randomInputs } from '../tensors/random';
 import { throwIfAborted } from './abort';
-import { blockSummary, checkFitsCpu } from './cpuRun';
-import { checkFitsDevice } from './fits';
+import { blockSummary, checkCpuRun } from './cpuRun';
 import type { CpuRequest, CpuResponse } from './cpuProtocol';
 import { runOnGpu } from './gpuRun';
+import { runInputs } from './inputs';
+import { checkRunBudget } from './memoryBudget';
 import { checkShape, shapeOf, viewWindow } from './shape';
 import type { AttentionInputs, AttentionShape, RunOptions, RunResult } from './types';
 
-/** Seeded random Q, K, V with any uploaded tensor put in its place. */
-export function scenarioInputs(
-  shape: AttentionShape,
-  seed: number,
-  uploaded: Partial<AttentionInputs> | null,
-): AttentionInputs {
-  const random = randomInputs(shape, seed);
-  return {
-    q: uploaded?.q ?? random.q,
-    k: uploaded?.k ?? random.k,
-    v: uploaded?.v ?? random.v,
-  };
-}
+/**
+ * Wall time the page waits for the CPU worker. The reference is float64 JavaScript: the largest
+ * run the CPU budget admits takes tens of seconds; past this something is wrong, and the page
+ * says so instead of waiting forever.
+ */
+export const CPU_DEADLINE_MS = 120_000;
 
-function checkInputs(shape: AttentionShape, inputs: AttentionInputs): void {
-  const expect = (name: string, got: number, dims: number[]) => {
+function checkUploaded(shape: AttentionShape, uploaded: Partial<AttentionInputs> | null): void {
+  const expect = (name: string, got: Float32Array | undefined, dims: number[]) => {
+    if (!got) return;
     const want = dims.reduce((a, d) => a * d, 1);
-    if (got !== want) {
+    if (got.length !== want) {
       throw new RangeError(
-        `${name} holds ${got} values, but the shape [${dims.join(', ')}] needs ${want}.`,
+        `${name} holds ${got.length} values, but the shape [${dims.join(', ')}] needs ${want}.`,
       );
     }
   };
-  expect('q', inputs.q.length, [shape.B, shape.H, shape.Q, shape.D]);
-  expect('k', inputs.k.length, [shape.B, shape.HKV, shape.KV, shape.D]);
-  expect('v', inputs.v.length, [shape.B, shape.HKV, shape.KV, shape.DV]);
+  expect('q', uploaded?.q, [shape.B, shape.H, shape.Q, shape.D]);
+  expect('k', uploaded?.k, [shape.B, shape.HKV, shape.KV, shape.D]);
+  expect('v', uploaded?.v, [shape.B, shape.HKV, shape.KV, shape.DV]);
 }
 
 /**
  * Runs one scenario: BlockMask, attention and the picture of the chosen (b, h), on the GPU when
  * WebGPU gives a device, else with the float64 reference in a Web Worker. Same result either way.
+ * The run's memory is checked (memoryBudget.ts) before any input is drawn or buffer created, and
+ * random inputs are drawn off the main thread.
  */
 export async function runScenario(
   scenario: Scenario,
@@ -52,14 +48,18 @@ export async function runScenario(
   checkShape(shape);
   const gpu = await getGpu();
   throwIfAborted(options.signal);
-  // Sizes are checked before any input is allocated: a huge shape fails fast with a clear message.
-  if (gpu.kind === 'gpu') checkFitsDevice(shape, program.maskDeps, gpu.context.device.limits);
-  else checkFitsCpu(shape);
-  const inputs = scenarioInputs(shape, scenario.seed, uploaded);
-  checkInputs(shape, inputs);
+  // Sizes are checked before any input is drawn: a huge shape fails fast with a clear message.
+  if (gpu.kind === 'gpu') {
+    checkRunBudget(shape, program, { backend: 'gpu', limits: gpu.context.device.limits });
+  } else {
+    checkCpuRun(shape, program);
+  }
+  checkUploaded(shape, uploaded);
   const view = viewWindow(shape, scenario.b, scenario.h);
 
   if (gpu.kind === 'gpu') {
+    const inputs = await runInputs(shape, scenario.seed, uploaded, options.signal);
+    throwIfAborted(options.signal);
     const run = await runOnGpu(gpu.context.device, program, shape, inputs, view, options);
     return {
       backend: 'gpu',
@@ -76,7 +76,14 @@ export async function runScenario(
 
   options.onProgress?.(0.05, 'blockMask');
   const cpu = await runInWorker(
-    { source: program.source, shape, inputs, b: view.b, h: view.h },
+    {
+      source: program.source,
+      shape,
+      uploaded: uploaded ?? {},
+      seed: scenario.seed,
+      b: view.b,
+      h: view.h,
+    },
     options.signal,
   );
   options.onProgress?.(1, 'view');
@@ -84,37 +91,50 @@ export async function runScenario(
     backend: 'cpu',
     backendDetail: gpu.reason,
     shape,
-    blockMask: cpu.blockMask,
-    inputs,
-    outputs: cpu.outputs,
-    view: cpu.view,
+    blockMask: cpu.result.blockMask,
+    inputs: cpu.inputs,
+    outputs: cpu.result.outputs,
+    view: cpu.result.view,
     timings: [
-      { stage: 'blockMask', ms: cpu.ms.blockMask, source: 'wall' },
-      { stage: 'attention', ms: cpu.ms.attention, source: 'wall' },
-      { stage: 'view', ms: cpu.ms.view, source: 'wall' },
+      { stage: 'blockMask', ms: cpu.result.ms.blockMask, source: 'wall' },
+      { stage: 'attention', ms: cpu.result.ms.attention, source: 'wall' },
+      { stage: 'view', ms: cpu.result.ms.view, source: 'wall' },
     ],
-    ...blockSummary(cpu.blockMask, shape),
+    ...blockSummary(cpu.result.blockMask, shape),
   };
 }
 
-/** Runs the reference in a fresh worker; aborting terminates it at once. */
+/** Runs the reference in a fresh worker; aborting, or the deadline, terminates it at once. */
 function runInWorker(request: CpuRequest, signal: AbortSignal | undefined) {
-  return new Promise<Extract<CpuResponse, { ok: true }>['result']>((resolve, reject) => {
+  return new Promise<Extract<CpuResponse, { ok: true }>>((resolve, reject) => {
     const worker = new Worker(new URL('./cpuWorker.ts', import.meta.url), { type: 'module' });
-    const stop = () => {
-      worker.terminate();
-      reject(new DOMException('The run was cancelled.', 'AbortError'));
-    };
-    signal?.addEventListener('abort', stop, { once: true });
-    worker.onmessage = (event: MessageEvent<CpuResponse>) => {
+    const finish = () => {
+      clearTimeout(timer);
       signal?.removeEventListener('abort', stop);
       worker.terminate();
-      if (event.data.ok) resolve(event.data.result);
+    };
+    const stop = () => {
+      finish();
+      reject(new DOMException('The run was cancelled.', 'AbortError'));
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(
+        new Error(
+          `The CPU run did not finish within its deadline of ${CPU_DEADLINE_MS / 1000} s. ` +
+            'Lower B, H, Q_LEN or KV_LEN, or use a browser with WebGPU.',
+        ),
+      );
+    }, CPU_DEADLINE_MS);
+    signal?.addEventListener('abort', stop, { once: true });
+    worker.onmessage = (event: MessageEvent<CpuResponse>) => {
+      finish();
+      if (event.data.ok) resolve(event.data);
       else reject(new Error(event.data.message));
     };
     worker.onerror = (event) => {
-      signal?.removeEventListener('abort', stop);
-      worker.terminate();
+      event.preventDefault();
+      finish();
       reject(new Error(`The CPU worker failed: ${event.message}`));
     };
     worker.postMessage(request);

@@ -81,17 +81,34 @@ export function compileToData(
     void module;
     void covered;
     void literalLists;
+    const wgsl = emitWgsl(checked);
+    const wgslBounds = emitWgslBounds(checked);
+    checkWgslSize(text, wgsl.length + wgslBounds.length, limits);
     return {
       source: text,
       program,
-      wgsl: emitWgsl(checked),
-      wgslBounds: emitWgslBounds(checked),
+      wgsl,
+      wgslBounds,
       paramWords: packParams(checked),
       tensorWords: packTensors(checked),
     };
   } catch (error) {
     throw asMaskError(text, error);
   }
+}
+
+/**
+ * The GPU code a program may become, stated by the language: a traced program under the node
+ * limit can still print to megabytes of WGSL, which browsers compile slowly or refuse.
+ */
+function checkWgslSize(source: string, chars: number, limits: CompileLimits): void {
+  if (chars <= limits.maxWgslChars) return;
+  throw new MaskCompileError(
+    source,
+    { start: 0, end: 0 },
+    'LimitError',
+    `the traced program would be ${Math.ceil(chars / 1024)} KB of GPU code (flexmask's limit is ${Math.floor(limits.maxWgslChars / 1024)} KB): simplify mask_mod / score_mod`,
+  );
 }
 
 function packParams(program: CheckedProgramData): Uint32Array {

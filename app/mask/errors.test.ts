@@ -377,7 +377,7 @@ describe('names, types and arity', () => {
       "  File "<mask>", line 4
           return causal(b, h, q_idx)
                  ^^^^^^^^^^^^^^^^^^^
-      TypeError: causal() missing 1 required argument: 'kv_idx'"
+      TypeError: causal() missing 1 required positional argument: 'kv_idx'"
     `);
   });
   test('mask_mod with the wrong number of parameters', () => {

@@ -181,7 +181,7 @@ export class IrBuilder {
       fail(
         init.span,
         'LimitError',
-        `the program is too large once its calls are inlined (more than ${this.limits.maxInlinedNodes} operations)`,
+        `the traced program is too large (more than ${this.limits.maxInlinedNodes} operations)`,
       );
     }
     let height = 0;
@@ -190,7 +190,7 @@ export class IrBuilder {
       fail(
         init.span,
         'LimitError',
-        `the program nests too deeply once its calls are inlined (more than ${MAX_IR_HEIGHT} levels)`,
+        `the traced program nests too deeply (more than ${MAX_IR_HEIGHT} levels of operations)`,
       );
     }
     node.id = this.count;

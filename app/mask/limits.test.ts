@@ -115,3 +115,43 @@ describe('limits give an error instead of a hang', () => {
     expect(typeof p.mask(0, 0, 3, 4)).toBe('boolean');
   });
 });
+
+describe('limits of the GPU code are stated by the language', () => {
+  /** The deepest parenthesis nesting of a WGSL text (what a WGSL parser recurses on). */
+  function maxNesting(text: string): number {
+    let depth = 0;
+    let max = 0;
+    for (const ch of text) {
+      if (ch === '(') max = Math.max(max, ++depth);
+      else if (ch === ')') depth -= 1;
+    }
+    return max;
+  }
+
+  test('a chain of 2,100 dependent operations emits WGSL nested only a few dozen deep', () => {
+    const program = compile(
+      `${MASK.replace('    return ', '')}    x = q_idx\n    for k in range(700):\n        x = (x * 3 + kv_idx) % 1000003\n    return x % 2 == 0\n`,
+    );
+    expect(maxNesting(program.wgsl)).toBeLessThan(120);
+    expect(maxNesting(program.wgslBounds)).toBeLessThan(120);
+  });
+
+  test('GPU code over the size limit is a LimitError', () => {
+    const { error } = timedError(() =>
+      compileWithLimits(
+        `${MASK.replace('    return ', '')}    x = q_idx\n    for k in range(200):\n        x = x * 3 + kv_idx\n    return x > 0\n`,
+        { ...DEFAULT_LIMITS, maxWgslChars: 4000 },
+      ),
+    );
+    expect(error.kind).toBe('LimitError');
+    expect(error.detail).toMatch(/KB of GPU code \(flexmask's limit is 3 KB\)/);
+  });
+
+  test('table reads chained 65 deep are refused, 60 deep compile', () => {
+    const chain = (n: number) =>
+      `import torch\nsuccessor = (torch.arange(64) + 1) % 64\n${MASK.replace('    return ', '')}    p = q_idx\n    for _ in range(${n}):\n        p = successor[p]\n    return p >= kv_idx\n`;
+    expect(compile(chain(60)).tensors).toHaveLength(1);
+    const { error } = timedError(() => compile(chain(65)));
+    expect(error.detail).toMatch(/reads tables in a chain 65 deep/);
+  });
+});

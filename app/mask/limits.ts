@@ -13,8 +13,10 @@ export interface CompileLimits {
   maxTensorElements: number;
   /** Nested calls being inlined at once. */
   maxInlineDepth: number;
-  /** Expression nodes created while inlining one program. */
+  /** Expression nodes created while tracing one program. */
   maxInlinedNodes: number;
+  /** Characters of WGSL (program plus bounds) one program may become. */
+  maxWgslChars: number;
 }
 
 export const DEFAULT_LIMITS: CompileLimits = {
@@ -24,4 +26,5 @@ export const DEFAULT_LIMITS: CompileLimits = {
   maxTensorElements: 65536,
   maxInlineDepth: 32,
   maxInlinedNodes: 200_000,
+  maxWgslChars: 1_000_000,
 };

@@ -9,16 +9,16 @@
 export type TokenKind = 'name' | 'number' | 'string' | 'comment' | 'op';
 
 export interface Token {
-  kind: TokenKind;
-  text: string;
-  start: number;
-  end: number;
+  readonly kind: TokenKind;
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
   /** Bracket depth before this token. */
-  depth: number;
+  readonly depth: number;
   /** True when this is the first token of its physical line. */
-  lineStart: boolean;
+  readonly lineStart: boolean;
   /** Column of the token in its line (spaces and tabs count one). */
-  column: number;
+  readonly column: number;
 }
 
 const NAME_START = /[A-Za-z_]/;
@@ -139,19 +139,50 @@ export type StatementKind = 'def' | 'assign' | 'import' | 'other';
 
 /** One top-level statement: its kind, the name it binds (if any) and its text range. */
 export interface TopLevelStatement {
-  kind: StatementKind;
-  name: string | null;
+  readonly kind: StatementKind;
+  readonly name: string | null;
   /** From the first token to the end of its last line's last token. */
-  start: number;
-  end: number;
-  tokens: Token[];
+  readonly start: number;
+  readonly end: number;
+  readonly tokens: readonly Token[];
 }
+
+/**
+ * How many texts keep their statements. Every panel asks about the text being edited (and the
+ * parameter panel, during a slider drag, also about the text last compiled), so a handful covers
+ * a render; a 100 KB program's statements take a few megabytes.
+ */
+const STATEMENT_CACHE_SIZE = 4;
+const statementCache = new Map<string, readonly TopLevelStatement[]>();
 
 /**
  * Splits a program into top-level statements. A statement starts at a token in column 0 outside
  * brackets; comments between statements belong to no statement.
+ *
+ * Tokenizing is linear in the text, but a 100 KB program still takes around ten milliseconds
+ * (more on a slow machine), and every panel (the figure's title, the export, each parameter)
+ * asks on each render: the answer is memoised by the text, so a program is tokenized once per
+ * change however many ask. The result is shared and must not be modified (its types say so).
  */
-export function topLevelStatements(source: string): TopLevelStatement[] {
+export function topLevelStatements(source: string): readonly TopLevelStatement[] {
+  const cached = statementCache.get(source);
+  if (cached !== undefined) {
+    // Most recently used last, so the oldest entry is the first one out.
+    statementCache.delete(source);
+    statementCache.set(source, cached);
+    return cached;
+  }
+  const statements = Object.freeze(splitStatements(source));
+  statementCache.set(source, statements);
+  while (statementCache.size > STATEMENT_CACHE_SIZE) {
+    const oldest = statementCache.keys().next();
+    if (oldest.done === true) break;
+    statementCache.delete(oldest.value);
+  }
+  return statements;
+}
+
+function splitStatements(source: string): TopLevelStatement[] {
   const tokens = tokenize(source);
   const groups: Token[][] = [];
   let current: Token[] | null = null;
@@ -172,9 +203,10 @@ export function topLevelStatements(source: string): TopLevelStatement[] {
     }
   }
   return groups.map((group) => {
-    const meaningful = group.filter((t) => t.kind !== 'comment');
-    const last = meaningful[meaningful.length - 1] ?? group[0];
     const first = group[0];
+    let lastIndex = group.length - 1;
+    while (lastIndex > 0 && group[lastIndex].kind === 'comment') lastIndex -= 1;
+    const last = group[lastIndex];
     let kind: StatementKind = 'other';
     let name: string | null = null;
     if (first.kind === 'name' && first.text === 'def' && group[1]?.kind === 'name') {
@@ -203,11 +235,11 @@ function isAssignmentOperator(token: Token | undefined): boolean {
 
 /** The names a program binds at top level, in order of first appearance. */
 export function topLevelNames(source: string): string[] {
-  const names: string[] = [];
+  const names = new Set<string>();
   for (const statement of topLevelStatements(source)) {
-    if (statement.name && !names.includes(statement.name)) names.push(statement.name);
+    if (statement.name) names.add(statement.name);
   }
-  return names;
+  return [...names];
 }
 
 /**

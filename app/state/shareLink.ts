@@ -7,6 +7,7 @@
  *
  * The browser is reached only through `ShareLinkEnv`, so tests drive this with fakes.
  */
+import { clipForMessage } from '../tensors/bounded';
 import { DEFAULT_SCENARIO } from './scenario';
 import {
   DEFAULT_URL_LIMITS,
@@ -94,7 +95,8 @@ export async function openHash(hash: string, limits: Readonly<UrlLimits>): Promi
   try {
     return await decodeHash(hash, limits);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    // An unexpected error's text may quote the link; a message quotes a few hundred characters.
+    const detail = clipForMessage(error instanceof Error ? error.message : String(error));
     return {
       scenario: { ...DEFAULT_SCENARIO },
       embed: false,

@@ -4,15 +4,52 @@
  * refusal is a sentence that names the file and says what is wrong.
  */
 import type { AttentionInputs } from '../engine/types';
-import { inferLayout, layoutLabel, LAYOUTS, toBHSD, type ExpectedShape } from '../tensors/layout';
+import { clipForMessage, describeJson, formatBytes, jsonTooDeep } from '../tensors/bounded';
+import {
+  inferLayout,
+  layoutLabel,
+  layoutProblem,
+  LAYOUTS,
+  toBHSD,
+  type ExpectedShape,
+  type Layout,
+} from '../tensors/layout';
 import { parseNpy } from '../tensors/npy';
-import { parseSafetensors } from '../tensors/safetensors';
+import { readSafetensorsIndex } from '../tensors/safetensors';
 import { DTYPE_NAME, formatShape, TensorFileError, type Tensor } from '../tensors/tensor';
 import type { Scenario } from './scenario';
 import type { InputName, PlaygroundState, UploadedFile, UploadLayout } from './store';
 
 /** Larger files are refused before they are read: the page holds everything in memory. */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Larger JSON files are refused before they are parsed: JSON.parse holds every number of the
+ * text as a JavaScript value (several times the bytes of the text), where .npy and .safetensors
+ * are decoded straight into a typed array.
+ */
+export const MAX_JSON_UPLOAD_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Deepest nesting read in a JSON tensor. Q, K and V have at most 4 dimensions; the cap is
+ * generous, and is checked on the text before JSON.parse so no walk after it goes deeper.
+ */
+export const MAX_JSON_TENSOR_DEPTH = 32;
+
+/**
+ * The CPU-side budget of expanded inputs: the most bytes the [B, H, S, D] float32 arrays that
+ * uploads are expanded to may take for one run, all uploaded inputs together. An [S, D] upload is
+ * repeated over every batch item and head, so a 0.5 MiB file can ask for 256 MiB; the sizes are
+ * checked against this (expandedInputBytes, expandedBudgetProblem) before anything is allocated.
+ * Why 128 MiB: the copies are built and held on the page's main thread beside the files
+ * themselves, and 128 MiB is the storage binding every WebGPU device guarantees (the default
+ * maxStorageBufferBindingSize), so uploads within it run on any device. The engine's whole-run
+ * budget (app/engine) still checks every buffer of the run, inputs included.
+ */
+export const MAX_EXPANDED_INPUT_BYTES = 128 * 1024 * 1024;
+
+/** Bytes per element of an expanded input (float32). */
+const EXPANDED_ITEM_BYTES = 4;
 
 const FLOAT_DTYPES = new Set(['<f4', '<f8', '<f2', 'bf16']);
 
@@ -25,7 +62,7 @@ const TENSOR_NAMES: Record<InputName, string[]> = {
 
 export const INPUT_TITLES: Record<InputName, string> = { q: 'Q', k: 'K', v: 'V' };
 
-function refuseNonFloat(tensor: Tensor, fileName: string): Tensor {
+function refuseNonFloat<T extends Pick<Tensor, 'dtype'>>(tensor: T, fileName: string): T {
   if (!FLOAT_DTYPES.has(tensor.dtype)) {
     throw new TensorFileError(
       `${fileName}: holds ${DTYPE_NAME[tensor.dtype]} values; Q, K and V must be floating point ` +
@@ -37,12 +74,19 @@ function refuseNonFloat(tensor: Tensor, fileName: string): Tensor {
 
 /** Nested JSON arrays of numbers (or `{ "shape": [...], "data": [...] }`) as a float64 tensor. */
 export function parseJsonTensor(text: string, fileName: string): Tensor {
+  const deep = jsonTooDeep(text, MAX_JSON_TENSOR_DEPTH);
+  if (deep !== null) {
+    throw new TensorFileError(
+      `${fileName}: the JSON nests more than ${MAX_JSON_TENSOR_DEPTH} levels deep (at character ` +
+        `${deep.offset}); Q, K and V have at most 4 dimensions.`,
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new TensorFileError(`${fileName}: not valid JSON (${reason}).`);
+    throw new TensorFileError(`${fileName}: not valid JSON (${clipForMessage(reason)}).`);
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const shape: unknown = 'shape' in value ? value.shape : undefined;
@@ -56,108 +100,199 @@ export function parseJsonTensor(text: string, fileName: string): Tensor {
     if (dims.length !== shape.length) {
       throw new TensorFileError(`${fileName}: "shape" must be a list of whole numbers.`);
     }
-    const flat = flattenNumbers(data, fileName);
+    const flat = readNumbers(data, null, fileName);
     const count = dims.reduce((a, d) => a * d, 1);
     if (flat.length !== count) {
       throw new TensorFileError(
-        `${fileName}: "shape" ${formatShape(dims)} needs ${count} values, "data" has ${flat.length}.`,
+        `${fileName}: "shape" ${clipForMessage(formatShape(dims))} needs ${count} values, ` +
+          `"data" has ${flat.length}.`,
       );
     }
-    return { shape: dims, dtype: '<f8', data: Float64Array.from(flat) };
+    return { shape: dims, dtype: '<f8', data: flat };
   }
   const shape: number[] = [];
   for (let level: unknown = value; Array.isArray(level); level = level[0]) {
     shape.push(level.length);
     if (level.length === 0) break;
   }
-  const flat = flattenNumbers(value, fileName);
-  checkRectangular(value, shape, 0, fileName);
-  return { shape, dtype: '<f8', data: Float64Array.from(flat) };
+  return { shape, dtype: '<f8', data: readNumbers(value, shape, fileName) };
 }
 
-function flattenNumbers(value: unknown, fileName: string): number[] {
-  const out: number[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) {
-      for (const item of v) walk(item);
-    } else if (typeof v === 'number' && Number.isFinite(v)) {
-      out.push(v);
-    } else {
-      throw new TensorFileError(
-        `${fileName}: found ${JSON.stringify(v) ?? String(v)} where a finite number was expected.`,
-      );
+/**
+ * The finite numbers of nested arrays, in order, as a Float64Array. With a `shape`, the arrays
+ * must be rectangular with exactly those sizes. Walks with an explicit stack (the depth is
+ * already capped by MAX_JSON_TENSOR_DEPTH), twice: once to check and count, so that nothing is
+ * allocated for a ragged file, then to copy.
+ */
+function readNumbers(value: unknown, shape: readonly number[] | null, fileName: string) {
+  const visit = (leaf: (x: number) => void) => {
+    const stack: { items: unknown[]; next: number }[] = [];
+    const enter = (v: unknown) => {
+      const depth = stack.length;
+      if (Array.isArray(v)) {
+        if (shape !== null && (depth >= shape.length || v.length !== shape[depth])) {
+          throw new TensorFileError(
+            depth >= shape.length
+              ? `${fileName}: the nested lists are not rectangular.`
+              : `${fileName}: the nested lists are not rectangular (expected ${shape[depth]} ` +
+                  `items at depth ${depth + 1}).`,
+          );
+        }
+        stack.push({ items: v, next: 0 });
+      } else if (typeof v === 'number' && Number.isFinite(v)) {
+        if (shape !== null && depth !== shape.length) {
+          throw new TensorFileError(
+            `${fileName}: the nested lists are not rectangular (expected ${shape[depth]} items ` +
+              `at depth ${depth + 1}).`,
+          );
+        }
+        leaf(v);
+      } else {
+        throw new TensorFileError(
+          `${fileName}: found ${describeJson(v)} where a finite number was expected.`,
+        );
+      }
+    };
+    enter(value);
+    for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+      if (top.next < top.items.length) enter(top.items[top.next++]);
+      else stack.pop();
     }
   };
-  walk(value);
+  let count = 0;
+  visit(() => count++);
+  const out = new Float64Array(count);
+  let at = 0;
+  visit((x) => (out[at++] = x));
   return out;
 }
 
-function checkRectangular(value: unknown, shape: number[], depth: number, fileName: string) {
-  if (depth === shape.length) {
-    if (Array.isArray(value)) {
-      throw new TensorFileError(`${fileName}: the nested lists are not rectangular.`);
-    }
-    return;
-  }
-  if (!Array.isArray(value) || value.length !== shape[depth]) {
-    throw new TensorFileError(
-      `${fileName}: the nested lists are not rectangular (expected ${shape[depth]} items at depth ${depth + 1}).`,
-    );
-  }
-  for (const item of value) checkRectangular(item, shape, depth + 1, fileName);
+/** A file name as messages start with it: at most a couple of hundred characters. */
+export function fileLabel(fileName: string): string {
+  return clipForMessage(fileName);
 }
 
 /** Refuses a file too large to hold, before it is read. */
 export function checkUploadSize(byteLength: number, fileName: string): void {
   if (byteLength > MAX_UPLOAD_BYTES) {
     throw new TensorFileError(
-      `${fileName}: ${(byteLength / 2 ** 20).toFixed(1)} MiB is too large; the limit is ` +
-        `${MAX_UPLOAD_BYTES / 2 ** 20} MiB.`,
+      `${fileLabel(fileName)}: ${(byteLength / 2 ** 20).toFixed(1)} MiB is too large; the limit ` +
+        `is ${MAX_UPLOAD_BYTES / 2 ** 20} MiB.`,
     );
   }
 }
 
-/** Reads one uploaded file as the given input. Throws TensorFileError with a clear message. */
+/**
+ * Reads one uploaded file as the given input. Throws TensorFileError with a clear message. The
+ * page runs this in a worker (uploadClient.ts); it is plain code, so tests call it directly.
+ */
 export function readTensorFile(bytes: Uint8Array, fileName: string, input: InputName): Tensor {
   checkUploadSize(bytes.length, fileName);
+  const label = fileLabel(fileName);
   const lower = fileName.toLowerCase();
-  if (lower.endsWith('.npy')) return refuseNonFloat(parseNpy(bytes, fileName), fileName);
+  if (lower.endsWith('.npy')) return refuseNonFloat(parseNpy(bytes, label), label);
   if (lower.endsWith('.safetensors')) {
-    const tensors = parseSafetensors(bytes, fileName);
-    const names = [...tensors.keys()];
-    const wanted = TENSOR_NAMES[input].find((n) => tensors.has(n));
+    const index = readSafetensorsIndex(bytes, label);
+    const names = index.entries.map((e) => e.name);
+    const wanted = TENSOR_NAMES[input].find((n) => names.includes(n));
     const chosen = wanted ?? (names.length === 1 ? names[0] : undefined);
-    const tensor = chosen === undefined ? undefined : tensors.get(chosen);
-    if (!tensor) {
+    const entry = index.entries.find((e) => e.name === chosen);
+    if (!entry) {
+      const listed = names.slice(0, 5).map((n) => clipForMessage(n, 40));
+      if (names.length > 5) listed.push(`and ${names.length - 5} more`);
       throw new TensorFileError(
-        `${fileName}: holds ${names.length} tensors (${names.join(', ') || 'none'}); name one ` +
+        `${label}: holds ${names.length} tensors (${listed.join(', ') || 'none'}); name one ` +
           `${TENSOR_NAMES[input].slice(0, 2).join(' or ')} to use it as ${INPUT_TITLES[input]}.`,
       );
     }
-    return refuseNonFloat(tensor, fileName);
+    // Only the chosen tensor is decoded, and only once its dtype is known to be usable.
+    refuseNonFloat(entry, label);
+    return index.decode(entry.name);
   }
   if (lower.endsWith('.json')) {
-    return parseJsonTensor(new TextDecoder().decode(bytes), fileName);
+    if (bytes.length > MAX_JSON_UPLOAD_BYTES) {
+      throw new TensorFileError(
+        `${label}: ${(bytes.length / 2 ** 20).toFixed(1)} MiB of JSON is too large to read; the ` +
+          `limit for JSON is ${MAX_JSON_UPLOAD_BYTES / 2 ** 20} MiB (save larger tensors as .npy ` +
+          'or .safetensors).',
+      );
+    }
+    return parseJsonTensor(new TextDecoder().decode(bytes), label);
   }
   throw new TensorFileError(
-    `${fileName}: unknown file type; upload a .npy, .safetensors or .json file.`,
+    `${label}: unknown file type; upload a .npy, .safetensors or .json file.`,
   );
 }
 
 /** The [B, H, S, D] sizes the scenario wants for an input. */
-export function expectedShape(input: InputName, s: Scenario): ExpectedShape {
+export function expectedShape(input: InputName, s: ScenarioShape): ExpectedShape {
   if (input === 'q') return { B: s.B, H: s.H, S: s.Q, D: s.D };
   if (input === 'k') return { B: s.B, H: s.HKV, S: s.KV, D: s.D };
   return { B: s.B, H: s.HKV, S: s.KV, D: s.DV };
 }
 
+/** The scenario fields that size the inputs. */
+export type ScenarioShape = Pick<Scenario, 'B' | 'H' | 'HKV' | 'Q' | 'KV' | 'D' | 'DV'>;
+
+/**
+ * Bytes of the [B, H, S, D] float32 arrays the named inputs take for this scenario, from the
+ * sizes alone: what expanding those uploads would allocate, checked before it is. The engine's
+ * whole-run memory budget can call this for the inputs' share (all three by default).
+ */
+export function expandedInputBytes(
+  s: ScenarioShape,
+  inputs: readonly InputName[] = ['q', 'k', 'v'],
+): number {
+  let total = 0;
+  for (const input of inputs) {
+    const { B, H, S, D } = expectedShape(input, s);
+    total += B * H * S * D * EXPANDED_ITEM_BYTES;
+  }
+  return total;
+}
+
+/** The sizes an input's expansion multiplies, as a message names them ("B=8, H=64, Q=..."). */
+function sizesOf(input: InputName, s: ScenarioShape): string {
+  if (input === 'q') return `B=${s.B}, H=${s.H}, Q=${s.Q}, D=${s.D}`;
+  return `B=${s.B}, HKV=${s.HKV}, KV=${s.KV}, ${input === 'k' ? `D=${s.D}` : `DV=${s.DV}`}`;
+}
+
+/**
+ * Why expanding these uploaded inputs would pass MAX_EXPANDED_INPUT_BYTES, or null when it fits.
+ * The message names the bytes, the budget and what to change.
+ */
+export function expandedBudgetProblem(
+  s: ScenarioShape,
+  inputs: readonly InputName[],
+  budget: number = MAX_EXPANDED_INPUT_BYTES,
+): string | null {
+  const bytes = expandedInputBytes(s, inputs);
+  if (bytes <= budget) return null;
+  const titles = inputs.map((input) => INPUT_TITLES[input]);
+  const which =
+    inputs.length === 1
+      ? `The uploaded ${titles[0]} expands`
+      : `The uploaded ${titles.slice(0, -1).join(', ')} and ${titles.at(-1)} expand`;
+  const sizes = inputs.map((input) => `${INPUT_TITLES[input]}: ${sizesOf(input, s)}`).join('; ');
+  return (
+    `${which} to [B, H, S, D] float32 arrays of ${formatBytes(bytes)} for this scenario ` +
+    `(${sizes}), over the budget of ${formatBytes(budget)} for uploaded inputs. ` +
+    'Make the batch, heads, sequence or head dimension smaller, or upload fewer inputs.'
+  );
+}
+
+export type UploadCheck = { ok: true; layout: Layout } | { ok: false; error: string };
+
 export type FittedUpload =
   { ok: true; layout: (typeof LAYOUTS)[number]; data: Float32Array } | { ok: false; error: string };
 
-/** Fits an upload to the scenario: the chosen layout, or the first that matches the sizes. */
-export function fitUpload(input: InputName, upload: UploadedFile, s: Scenario): FittedUpload {
+/**
+ * Whether an upload fits the scenario, without expanding it: the chosen layout (or the first
+ * that matches the sizes), and its expansion within the budget. Cheap enough for every render.
+ */
+export function checkUpload(input: InputName, upload: UploadedFile, s: Scenario): UploadCheck {
   const expected = expectedShape(input, s);
-  const name = `${INPUT_TITLES[input]} (${upload.fileName})`;
+  const name = `${INPUT_TITLES[input]} (${fileLabel(upload.fileName)})`;
   let layout: UploadLayout = upload.layout;
   if (layout === 'auto') {
     const fits = inferLayout(upload.tensor.shape, expected);
@@ -167,30 +302,51 @@ export function fitUpload(input: InputName, upload: UploadedFile, s: Scenario): 
       return {
         ok: false,
         error:
-          `${name} has shape ${formatShape(upload.tensor.shape)}, which fits none of the ` +
-          `layouts ${wants} for this scenario (${sizes}). Change the shape or upload another file.`,
+          `${name} has shape ${clipForMessage(formatShape(upload.tensor.shape))}, which fits none ` +
+          `of the layouts ${wants} for this scenario (${sizes}). Change the shape or upload ` +
+          'another file.',
       };
     }
     layout = fits[0];
   }
-  try {
-    return { ok: true, layout, data: toBHSD(upload.tensor, layout, expected, name) };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
+  const problem =
+    layoutProblem(upload.tensor.shape, layout, expected, name) ?? expandedBudgetProblem(s, [input]);
+  return problem === null ? { ok: true, layout } : { ok: false, error: problem };
 }
 
-/** The runner's view of the uploads: [B, H, S, D] tensors, or an error naming the bad one. */
+/** Fits an upload to the scenario: checkUpload, then the [B, H, S, D] copy it allows. */
+export function fitUpload(input: InputName, upload: UploadedFile, s: Scenario): FittedUpload {
+  const checked = checkUpload(input, upload, s);
+  if (!checked.ok) return checked;
+  const name = `${INPUT_TITLES[input]} (${fileLabel(upload.fileName)})`;
+  const data = toBHSD(upload.tensor, checked.layout, expectedShape(input, s), name);
+  return { ok: true, layout: checked.layout, data };
+}
+
+/**
+ * The runner's view of the uploads: [B, H, S, D] tensors, or an error naming the bad one. Every
+ * upload is checked, and their expansions' total against MAX_EXPANDED_INPUT_BYTES, before any
+ * is expanded.
+ */
 export function prepareInputs(state: PlaygroundState): Partial<AttentionInputs> | null {
-  const inputs: Partial<AttentionInputs> = {};
-  let any = false;
-  for (const input of ['q', 'k', 'v'] as const) {
+  const uploaded = (['q', 'k', 'v'] as const).filter((input) => state.uploads[input] !== null);
+  const layouts: Partial<Record<InputName, Layout>> = {};
+  for (const input of uploaded) {
     const upload = state.uploads[input];
     if (!upload) continue;
-    const fitted = fitUpload(input, upload, state.scenario);
-    if (!fitted.ok) throw new TensorFileError(fitted.error);
-    inputs[input] = fitted.data;
-    any = true;
+    const checked = checkUpload(input, upload, state.scenario);
+    if (!checked.ok) throw new TensorFileError(checked.error);
+    layouts[input] = checked.layout;
   }
-  return any ? inputs : null;
+  const overBudget = expandedBudgetProblem(state.scenario, uploaded);
+  if (overBudget !== null) throw new TensorFileError(overBudget);
+  const inputs: Partial<AttentionInputs> = {};
+  for (const input of uploaded) {
+    const upload = state.uploads[input];
+    const layout = layouts[input];
+    if (!upload || !layout) continue;
+    const name = `${INPUT_TITLES[input]} (${fileLabel(upload.fileName)})`;
+    inputs[input] = toBHSD(upload.tensor, layout, expectedShape(input, state.scenario), name);
+  }
+  return uploaded.length > 0 ? inputs : null;
 }

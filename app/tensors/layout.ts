@@ -1,3 +1,4 @@
+import { clipForMessage } from './bounded';
 import { formatShape, TensorFileError, type Tensor } from './tensor';
 
 /**
@@ -50,6 +51,35 @@ function mismatches(
 }
 
 /**
+ * Why `shape` cannot be read under `layout` for the expected sizes, or null when it can. `name`
+ * ("q", "k", "v") starts the message. Allocates nothing, so it can run before any expansion.
+ */
+export function layoutProblem(
+  shape: readonly number[],
+  layout: Layout,
+  expected: ExpectedShape,
+  name: string,
+): string | null {
+  const axes = axesOf(layout);
+  // A shape in a message is at most a few hundred characters, however many dimensions it has.
+  const shown = clipForMessage(formatShape(shape));
+  if (shape.length !== axes.length) {
+    return (
+      `${name} has shape ${shown}; layout ${layoutLabel(layout)} needs ` +
+      `${axes.length} dimensions, not ${shape.length}`
+    );
+  }
+  const wrong = mismatches(shape, layout, expected);
+  if (wrong.length === 0) return null;
+  const meaning = axes.map((axis, i) => `${axis}=${shape[i]}`).join(', ');
+  const scenario = wrong.map((axis) => `${axis}=${expected[axis]}`).join(', ');
+  return (
+    `${name} has shape ${shown}; with layout ${layoutLabel(layout)} that means ` +
+    `${meaning}, but the scenario has ${scenario}`
+  );
+}
+
+/**
  * The tensor's values as a [B, H, S, D] Float32Array of the expected sizes. `name` ("q", "k",
  * "v") starts the error message when the shape does not fit the layout and the scenario.
  */
@@ -59,23 +89,8 @@ export function toBHSD(
   expected: ExpectedShape,
   name: string,
 ): Float32Array {
-  const axes = axesOf(layout);
-  const shape = tensor.shape;
-  if (shape.length !== axes.length) {
-    throw new TensorFileError(
-      `${name} has shape ${formatShape(shape)}; layout ${layoutLabel(layout)} needs ` +
-        `${axes.length} dimensions, not ${shape.length}`,
-    );
-  }
-  const wrong = mismatches(shape, layout, expected);
-  if (wrong.length > 0) {
-    const meaning = axes.map((axis, i) => `${axis}=${shape[i]}`).join(', ');
-    const scenario = wrong.map((axis) => `${axis}=${expected[axis]}`).join(', ');
-    throw new TensorFileError(
-      `${name} has shape ${formatShape(shape)}; with layout ${layoutLabel(layout)} that means ` +
-        `${meaning}, but the scenario has ${scenario}`,
-    );
-  }
+  const problem = layoutProblem(tensor.shape, layout, expected, name);
+  if (problem !== null) throw new TensorFileError(problem);
   const { B, H, S, D } = expected;
   const out = new Float32Array(B * H * S * D);
   const src = tensor.data;

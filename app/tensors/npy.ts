@@ -1,3 +1,4 @@
+import { clipForMessage } from './bounded';
 import { parsePyLiteral, PyLiteralError, type PyValue } from './pyliteral';
 import {
   decodeElements,
@@ -20,6 +21,12 @@ import {
  */
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+/**
+ * Longest header read. NumPy's own reader refuses longer ones by default (`max_header_size`,
+ * numpy.lib.format._MAX_HEADER_SIZE), and a plain array's header is under 2 KB even with 64
+ * dimensions, so a longer one is hostile or a structured dtype (which flexmask refuses anyway).
+ */
+export const MAX_NPY_HEADER_BYTES = 10_000;
 const SUPPORTED = '<f4, <f8, <f2, <i4, <i8, |b1, |u1';
 /** The descr spellings NumPy writes, per dtype; one-byte types may carry any order mark. */
 const DESCR: Record<string, DType> = {
@@ -58,6 +65,12 @@ export function parseNpy(bytes: Uint8Array, name = 'array.npy'): Tensor {
     fail(`not a .npy file: ${bytes.length} bytes is too short for the NumPy preamble`);
   }
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (headerLength > MAX_NPY_HEADER_BYTES) {
+    fail(
+      `the header is ${headerLength} bytes long; flexmask reads .npy headers of up to ` +
+        `${MAX_NPY_HEADER_BYTES} bytes, as NumPy does (a plain array's header is far shorter)`,
+    );
+  }
   const dataStart = preamble + headerLength;
   if (dataStart > bytes.length) {
     fail(
@@ -93,7 +106,9 @@ function readHeader(text: string, fail: (message: string) => never): NpyHeader {
     value = parsePyLiteral(text);
   } catch (error) {
     if (error instanceof PyLiteralError) {
-      return fail(`the header is not a valid Python dict literal: ${error.message}`);
+      return fail(
+        `the header is not a valid Python dict literal: ${clipForMessage(error.message)}`,
+      );
     }
     throw error;
   }
@@ -106,7 +121,9 @@ function readHeader(text: string, fail: (message: string) => never): NpyHeader {
   }
   const extra = [...entries.keys()].filter((k) => !['descr', 'fortran_order', 'shape'].includes(k));
   if (extra.length > 0) {
-    fail(`the header has unexpected keys: ${extra.map((k) => `'${k}'`).join(', ')}`);
+    const named = extra.slice(0, 5).map((k) => `'${clipForMessage(k, 40)}'`);
+    const more = extra.length > 5 ? `, and ${extra.length - 5} more` : '';
+    fail(`the header has unexpected keys: ${named.join(', ')}${more}`);
   }
 
   const descr = entries.get('descr');
@@ -117,15 +134,15 @@ function readHeader(text: string, fail: (message: string) => never): NpyHeader {
         : `'descr' must be a dtype string like '<f4', found ${describePy(descr ?? null)}`,
     );
   }
-  const dtype = DESCR[descr];
+  const dtype = Object.hasOwn(DESCR, descr) ? DESCR[descr] : undefined;
   if (dtype === undefined) {
-    if (descr.startsWith('>') && DESCR[`<${descr.slice(1)}`] !== undefined) {
+    if (descr.startsWith('>') && Object.hasOwn(DESCR, `<${descr.slice(1)}`)) {
       return fail(
         `dtype '${descr}' is big-endian; only little-endian data is supported ` +
           `(save with a.astype('<${descr.slice(1)}'))`,
       );
     }
-    return fail(`dtype '${descr}' is not supported; use one of ${SUPPORTED}`);
+    return fail(`dtype '${clipForMessage(descr, 40)}' is not supported; use one of ${SUPPORTED}`);
   }
 
   const fortran = entries.get('fortran_order');
@@ -155,14 +172,19 @@ function readHeader(text: string, fail: (message: string) => never): NpyHeader {
   return { dtype, shape };
 }
 
-/** A short Python-like rendering of a parsed value, for messages. */
+/** A short Python-like rendering of a parsed value, for messages (at most ~200 characters). */
 function describePy(value: PyValue): string {
+  return clipForMessage(renderPy(value));
+}
+
+/** The whole rendering; recursion is bounded by the literal parser's depth cap (32). */
+function renderPy(value: PyValue): string {
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') return `'${clipForMessage(value)}'`;
   if (value.kind === 'dict') return 'a dict';
-  const inner = value.items.map(describePy).join(', ');
+  const inner = value.items.map(renderPy).join(', ');
   if (value.kind === 'list') return `[${inner}]`;
   return value.items.length === 1 ? `(${inner},)` : `(${inner})`;
 }

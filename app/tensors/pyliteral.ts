@@ -3,6 +3,8 @@
  * True/False/None, tuples and lists. Hand-written so no header text is ever evaluated.
  */
 
+import { clipForMessage } from './bounded';
+
 export type PyValue =
   | string
   | number
@@ -23,8 +25,14 @@ export class PyLiteralError extends Error {
   }
 }
 
-/** Nesting deeper than this is not a NumPy header; stop before the stack does. */
+/**
+ * Nesting deeper than this is not a NumPy header; stop before the stack does. The recursion
+ * below is bounded by it, and the header's length by MAX_NPY_HEADER_BYTES (npy.ts).
+ */
 const MAX_DEPTH = 32;
+
+/** An integer starting exactly at lastIndex (sticky: no copy of the rest of the text). */
+const INTEGER = /[-+]?\d+/y;
 
 export function parsePyLiteral(text: string): PyValue {
   let pos = 0;
@@ -60,7 +68,8 @@ export function parsePyLiteral(text: string): PyValue {
   };
 
   const parseNumber = (): number => {
-    const match = /^[-+]?\d+/.exec(text.slice(pos));
+    INTEGER.lastIndex = pos;
+    const match = INTEGER.exec(text);
     if (!match) return fail(`expected a value, found ${describe()}`);
     pos += match[0].length;
     // "3L" is how Python 2 wrote long ints in old headers.
@@ -97,9 +106,11 @@ export function parsePyLiteral(text: string): PyValue {
         fail(`expected a string key, found ${describe()}`);
       const key = parseString();
       skipSpace();
-      if (text[pos] !== ':') fail(`expected ':' after the key '${key}', found ${describe()}`);
+      if (text[pos] !== ':') {
+        fail(`expected ':' after the key '${clipForMessage(key, 40)}', found ${describe()}`);
+      }
       pos++;
-      if (entries.has(key)) fail(`the key '${key}' appears twice`);
+      if (entries.has(key)) fail(`the key '${clipForMessage(key, 40)}' appears twice`);
       entries.set(key, parseValue(depth + 1));
       skipSpace();
       if (text[pos] === ',') {

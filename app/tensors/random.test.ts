@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, randomInputs, randomNormals, splitmix32 } from './random';
+import { createRandom, randomInput, randomInputs, randomNormals, splitmix32 } from './random';
 import type { AttentionShape } from '../engine/types';
 
 describe('splitmix32', () => {
@@ -62,6 +62,20 @@ describe('randomInputs', () => {
     expect(Array.from(a.q)).not.toEqual(Array.from(c.q));
     expect(a.q[0]).not.toBe(a.k[0]);
     expect(a.k[0]).not.toBe(a.v[0]);
+  });
+
+  it('keeps its streams: pinned values for seed 11 (share links store only the seed)', () => {
+    const a = randomInputs(shape, 11);
+    expect([a.q[0], a.k[0], a.v[0], a.v[83]]).toEqual([
+      -2.3115906715393066, -0.9853414297103882, -1.7145377397537231, 0.7712001204490662,
+    ]);
+  });
+
+  it('one tensor generated alone (as the input worker does) equals the same tensor of all three', () => {
+    const all = randomInputs(shape, 5);
+    for (const name of ['q', 'k', 'v'] as const) {
+      expect(Array.from(randomInput(name, shape, 5))).toEqual(Array.from(all[name]));
+    }
   });
 
   it('keeps q when only the key/value sizes change', () => {

@@ -66,16 +66,33 @@ function streamSeed(seed: number, stream: number): number {
   return splitmix32(Math.imul(seed >>> 0, 0x9e3779b1) ^ stream)();
 }
 
-/**
- * Seeded standard-normal Q, K, V in [B, H, S, D] layout. Each tensor has its own stream, so q
- * depends only on the seed and q's own shape: changing KV or DV leaves q unchanged.
- */
-export function randomInputs(shape: AttentionShape, seed: number): AttentionInputs {
+export type InputName = 'q' | 'k' | 'v';
+
+/** The [B, H, S, D] dimensions of one input and its stream number. */
+export function inputDims(name: InputName, shape: AttentionShape): number[] {
   const { B, H, HKV, Q, KV, D, DV } = shape;
+  if (name === 'q') return [B, H, Q, D];
+  return [B, HKV, KV, name === 'k' ? D : DV];
+}
+
+const STREAM: Record<InputName, number> = { q: 1, k: 2, v: 3 };
+
+/**
+ * One seeded standard-normal input in [B, H, S, D] layout. Each tensor has its own stream, so q
+ * depends only on the seed and q's own shape: changing KV or DV leaves q unchanged. Generating
+ * one tensor alone (as the input worker does) gives exactly what `randomInputs` gives.
+ */
+export function randomInput(name: InputName, shape: AttentionShape, seed: number): Float32Array {
+  const length = inputDims(name, shape).reduce((a, d) => a * d, 1);
+  return randomNormals(length, streamSeed(seed, STREAM[name]));
+}
+
+/** Seeded standard-normal Q, K, V in [B, H, S, D] layout (see `randomInput`). */
+export function randomInputs(shape: AttentionShape, seed: number): AttentionInputs {
   return {
-    q: randomNormals(B * H * Q * D, streamSeed(seed, 1)),
-    k: randomNormals(B * HKV * KV * D, streamSeed(seed, 2)),
-    v: randomNormals(B * HKV * KV * DV, streamSeed(seed, 3)),
+    q: randomInput('q', shape, seed),
+    k: randomInput('k', shape, seed),
+    v: randomInput('v', shape, seed),
   };
 }
 

@@ -1,3 +1,4 @@
+import { clipForMessage, describeJson, jsonTooDeep } from './bounded';
 import {
   decodeElements,
   DTYPE_NAME,
@@ -39,6 +40,19 @@ const TO_SAFETENSORS: Record<StoredDType, string> = {
 };
 const SUPPORTED = Object.keys(FROM_SAFETENSORS).join(', ');
 
+/**
+ * Longest header read. A header lists each tensor in about 100 bytes, so a whole model's
+ * thousands of tensors fit in a megabyte; flexmask wants Q, K and V. (The reference reader allows
+ * 100 MB; a header that large only costs time and memory here.)
+ */
+export const MAX_SAFETENSORS_HEADER_BYTES = 16 * 2 ** 20;
+
+/**
+ * Deepest JSON nesting read in a header: {name: {shape: [..]}} nests 3 levels, __metadata__ 2.
+ * Checked before JSON.parse, so nothing after it walks deeper.
+ */
+export const MAX_SAFETENSORS_HEADER_DEPTH = 8;
+
 interface Entry {
   name: string;
   dtype: StoredDType;
@@ -47,11 +61,37 @@ interface Entry {
   end: number;
 }
 
+/** One tensor of a file, located but not yet decoded. */
+export interface SafetensorsEntry {
+  name: string;
+  dtype: StoredDType;
+  shape: number[];
+}
+
+/** A checked header: the tensors in header order, and a decoder for any one of them. */
+export interface SafetensorsIndex {
+  entries: SafetensorsEntry[];
+  /** Decodes the named tensor's data; only what is asked for is ever decoded. */
+  decode: (name: string) => Tensor;
+}
+
 /** Reads every tensor of a .safetensors file, in header order. `name` starts every error. */
 export function parseSafetensors(
   bytes: Uint8Array,
   name = 'model.safetensors',
 ): Map<string, Tensor> {
+  const index = readSafetensorsIndex(bytes, name);
+  return new Map(index.entries.map((e) => [e.name, index.decode(e.name)]));
+}
+
+/**
+ * Reads and checks a .safetensors header (its length, nesting, every entry's dtype, shape and
+ * offsets, and that no two tensors overlap) without decoding any data.
+ */
+export function readSafetensorsIndex(
+  bytes: Uint8Array,
+  name = 'model.safetensors',
+): SafetensorsIndex {
   const fail = (message: string): never => {
     throw new TensorFileError(`${name}: ${message}`);
   };
@@ -68,15 +108,33 @@ export function parseSafetensors(
         `(${bytes.length - 8} bytes after the length)`,
     );
   }
+  if (headerLength > BigInt(MAX_SAFETENSORS_HEADER_BYTES)) {
+    fail(
+      `the header is ${headerLength} bytes long; flexmask reads headers of up to ` +
+        `${MAX_SAFETENSORS_HEADER_BYTES} bytes (save Q, K and V in a file of their own)`,
+    );
+  }
   const dataStart = 8 + Number(headerLength);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
+  } catch {
+    // Expected for a header that is not UTF-8 (the format requires it).
+    return fail('the header is not valid JSON: it is not UTF-8 text');
+  }
+  const deep = jsonTooDeep(text, MAX_SAFETENSORS_HEADER_DEPTH);
+  if (deep !== null) {
+    return fail(
+      `the header nests more than ${MAX_SAFETENSORS_HEADER_DEPTH} levels deep (at character ` +
+        `${deep.offset}); a safetensors header nests 3 ({name: {shape: [...]}})`,
+    );
+  }
   let header: unknown;
   try {
-    header = JSON.parse(
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)),
-    );
+    header = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return fail(`the header is not valid JSON: ${reason}`);
+    return fail(`the header is not valid JSON: ${clipForMessage(reason)}`);
   }
   if (!isRecord(header)) {
     return fail('the header must be a JSON object of tensors');
@@ -94,21 +152,33 @@ export function parseSafetensors(
     const b = byOffset[i];
     if (b.begin < a.end) {
       fail(
-        `tensors '${a.name}' and '${b.name}' overlap: ` +
+        `tensors ${quoteName(a.name)} and ${quoteName(b.name)} overlap: ` +
           `data_offsets [${a.begin}, ${a.end}] and [${b.begin}, ${b.end}]`,
       );
     }
   }
-  const tensors = new Map<string, Tensor>();
-  for (const e of entries) {
-    const count = elementCount(e.shape);
-    tensors.set(e.name, {
-      shape: e.shape,
-      dtype: e.dtype,
-      data: decodeElements(bytes, dataStart + e.begin, count, e.dtype),
-    });
-  }
-  return tensors;
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  return {
+    entries: entries.map(({ name: tensorName, dtype, shape }) => ({
+      name: tensorName,
+      dtype,
+      shape,
+    })),
+    decode: (tensorName) => {
+      const e = byName.get(tensorName);
+      if (e === undefined) return fail(`holds no tensor named ${quoteName(tensorName)}`);
+      return {
+        shape: e.shape,
+        dtype: e.dtype,
+        data: decodeElements(bytes, dataStart + e.begin, elementCount(e.shape), e.dtype),
+      };
+    },
+  };
+}
+
+/** A tensor name as messages quote it: 'q', or the first 200 characters of a long one. */
+export function quoteName(name: string): string {
+  return `'${clipForMessage(name)}'`;
 }
 
 function readEntry(
@@ -117,25 +187,27 @@ function readEntry(
   dataLength: number,
   fail: (message: string) => never,
 ): Entry {
-  const where = `tensor '${key}'`;
+  const where = `tensor ${quoteName(key)}`;
   if (!isRecord(value)) {
-    return fail(`${where}: expected {dtype, shape, data_offsets}, found ${JSON.stringify(value)}`);
+    return fail(`${where}: expected {dtype, shape, data_offsets}, found ${describeJson(value)}`);
   }
   const { dtype, shape, data_offsets: offsets } = value;
   if (typeof dtype !== 'string') return fail(`${where}: has no dtype string`);
-  const stored = FROM_SAFETENSORS[dtype];
+  const stored = Object.hasOwn(FROM_SAFETENSORS, dtype) ? FROM_SAFETENSORS[dtype] : undefined;
   if (stored === undefined) {
-    return fail(`${where}: dtype '${dtype}' is not supported; use one of ${SUPPORTED}`);
+    return fail(
+      `${where}: dtype '${clipForMessage(dtype, 40)}' is not supported; use one of ${SUPPORTED}`,
+    );
   }
   if (!isIntegerList(shape)) {
     return fail(
-      `${where}: shape must be a list of non-negative integers, found ${JSON.stringify(shape)}`,
+      `${where}: shape must be a list of non-negative integers, found ${describeJson(shape)}`,
     );
   }
   if (!isIntegerList(offsets) || offsets.length !== 2) {
     return fail(
       `${where}: data_offsets must be [begin, end] with non-negative integers, ` +
-        `found ${JSON.stringify(offsets)}`,
+        `found ${describeJson(offsets)}`,
     );
   }
   const [begin, end] = offsets;
@@ -149,7 +221,7 @@ function readEntry(
   if (end - begin !== needed) {
     return fail(
       `${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but ` +
-        `${dtype} ${formatShape(shape)} (${DTYPE_NAME[stored]}) needs ${needed}`,
+        `${dtype} ${clipForMessage(formatShape(shape))} (${DTYPE_NAME[stored]}) needs ${needed}`,
     );
   }
   return { name: key, dtype: stored, shape: shape, begin, end };

@@ -1,7 +1,9 @@
 /** base64url without padding (RFC 4648 section 5), the alphabet that needs no escaping in a URL. */
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const VALUE_OF = new Map<string, number>(Array.from(ALPHABET, (ch, i) => [ch, i]));
+/** Each character code's value in the alphabet, -1 for the rest: one array read per character. */
+const VALUE_OF = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) VALUE_OF[ALPHABET.charCodeAt(i)] = i;
 
 export function bytesToBase64url(bytes: Uint8Array): string {
   const out: string[] = [];
@@ -27,9 +29,11 @@ export function base64urlToBytes(text: string): Uint8Array<ArrayBuffer> | null {
   let acc = 0;
   let bits = 0;
   let n = 0;
-  for (const ch of text) {
-    const value = VALUE_OF.get(ch);
-    if (value === undefined) return null;
+  // charCodeAt, not for..of: a link's z= part is up to a million characters, read in one task.
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? VALUE_OF[code] : -1;
+    if (value < 0) return null;
     acc = ((acc << 6) | value) & 0xffffff;
     bits += 6;
     if (bits >= 8) {

@@ -1,7 +1,14 @@
 /**
  * deflate-raw with the platform's own CompressionStream / DecompressionStream (browsers and
- * Node 20 both have them), and an inflate that stops reading once the output passes a cap, so a
- * small link that unpacks to gigabytes (a zip bomb) costs no more than the cap.
+ * Node 20 both have them), and an inflate that stops once the output passes a cap, so a small
+ * link that unpacks to gigabytes (a zip bomb) costs no more than the cap.
+ *
+ * Why slices: Chromium's DecompressionStream inflates a written chunk all at once, queueing every
+ * output chunk before the reader sees the first (Node's inflates lazily, which hides this). One
+ * write of a 786 KB bomb therefore unpacks to 810 MB before any cap can be checked. Deflate
+ * expands at most about 1032 to 1, so writing INFLATE_SLICE_BYTES at a time, and only after the
+ * reader has drained the previous slice's output, bounds the memory to one slice's expansion
+ * (about 4 MiB) beyond the cap.
  */
 
 export async function deflateRaw(text: string): Promise<Uint8Array> {
@@ -12,19 +19,36 @@ export async function deflateRaw(text: string): Promise<Uint8Array> {
 export type InflateResult =
   { ok: true; bytes: Uint8Array } | { ok: false; reason: 'damaged' | 'too-large' };
 
+/** Compressed bytes written to the decompressor at a time (see the module comment). */
+export const INFLATE_SLICE_BYTES = 4096;
+
+/** Makes the decompressor; tests pass one that counts what it is fed. */
+export type MakeDecompressor = () => ReadableWritablePair<Uint8Array, Uint8Array<ArrayBuffer>>;
+
+const platformInflater: MakeDecompressor = () => new DecompressionStream('deflate-raw');
+
 export async function inflateRawCapped(
   compressed: Uint8Array<ArrayBuffer>,
   maxBytes: number,
+  makeDecompressor: MakeDecompressor = platformInflater,
+  sliceBytes: number = INFLATE_SLICE_BYTES,
 ): Promise<InflateResult> {
-  const stream = new DecompressionStream('deflate-raw');
+  const stream = makeDecompressor();
   const writer = stream.writable.getWriter();
-  // A write fails exactly when the data is damaged, and then the reader below fails too and says
-  // so; the write side's copy of that error is dropped here so it is not an unhandled rejection.
-  writer
-    .write(compressed)
-    .then(() => writer.close())
-    .catch(() => undefined);
   const reader = stream.readable.getReader();
+  let stopped = false;
+  // The writer feeds one slice at a time; each write resolves only once the decompressor has
+  // taken it, which it does only when the reader below pulls. A write fails exactly when the
+  // data is damaged or the reader gave up; the reader reports both, so the writer's copy of the
+  // error is dropped here rather than left as an unhandled rejection.
+  const feeding = (async () => {
+    for (let at = 0; at < compressed.byteLength && !stopped; at += sliceBytes) {
+      await writer.ready;
+      await writer.write(compressed.subarray(at, Math.min(at + sliceBytes, compressed.byteLength)));
+    }
+    if (!stopped) await writer.close();
+  })().catch(() => undefined);
+
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -33,14 +57,21 @@ export async function inflateRawCapped(
       if (done) break;
       total += value.byteLength;
       if (total > maxBytes) {
-        reader.cancel().catch(() => undefined);
+        stopped = true;
+        chunks.length = 0;
+        await reader.cancel().catch(() => undefined);
+        await writer.abort().catch(() => undefined);
         return { ok: false, reason: 'too-large' };
       }
       chunks.push(value);
     }
   } catch {
     // Expected for any damaged or truncated input: the decompressor rejects it.
+    stopped = true;
+    await writer.abort().catch(() => undefined);
     return { ok: false, reason: 'damaged' };
+  } finally {
+    await feeding;
   }
   const bytes = new Uint8Array(total);
   let offset = 0;

@@ -3,6 +3,7 @@
  * migrate-and-validate steps as a link. The file uses the link's keys (`bq`, `bkv`) and always
  * writes every field, with real JSON numbers; reading it accepts JSON numbers only.
  */
+import { jsonTooDeep } from '../tensors/bounded';
 import { DEFAULT_SCENARIO } from '../state/scenario';
 import type { Scenario } from '../state/scenario';
 import type { DecodeResult, LinkProblem } from './types';
@@ -12,6 +13,12 @@ import { migrate } from './migrate';
 import { CURRENT_VERSION, SCENARIO_PARAMS, VERSION_KEY, quoteForMessage } from './schema';
 import type { FieldValue } from './validate';
 import { describeValue, resolveScenario } from './validate';
+
+/**
+ * Deepest nesting read in a scenario file: a scenario is one flat object. Checked on the text
+ * before JSON.parse, so no walk over the parsed value (describeValue, migrate) goes deeper.
+ */
+export const MAX_SCENARIO_JSON_DEPTH = 16;
 
 export function scenarioToJson(s: Scenario): string {
   const file: Record<string, string | number> = { [VERSION_KEY]: Number(CURRENT_VERSION) };
@@ -28,11 +35,18 @@ export function scenarioFromJson(
       `The file is ${text.length} characters long; flexmask reads scenario files of up to ${limits.maxHashChars} characters`,
     );
   }
+  const deep = jsonTooDeep(text, MAX_SCENARIO_JSON_DEPTH);
+  if (deep !== null) {
+    return fatal(
+      `The file nests more than ${MAX_SCENARIO_JSON_DEPTH} levels deep (at character ` +
+        `${deep.offset}); a flexmask scenario is one flat JSON object such as {"v": 1, "code": "..."}`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    // Expected for any file that is not JSON (SyntaxError), or nested past the parser's stack.
+    // Expected for any file that is not JSON (SyntaxError).
     const detail = error instanceof Error ? `: ${quoteForMessage(error.message, 120)}` : '';
     return fatal(`The file is not valid JSON${detail}`);
   }

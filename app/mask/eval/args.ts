@@ -45,6 +45,15 @@ export function bindArgs(
   return out;
 }
 
+/** CPython's `f() missing 2 required positional arguments: 'a' and 'b'` ('a', 'b', and 'c'). */
+export function missingArguments(fnName: string, what: string, names: string[]): string {
+  const quoted = names.map((n) => `'${n}'`);
+  const last = quoted.pop() ?? '';
+  const list =
+    quoted.length === 0 ? last : `${quoted.join(', ')}${quoted.length > 1 ? ',' : ''} and ${last}`;
+  return `${fnName}() missing ${names.length} required ${what} argument${names.length === 1 ? '' : 's'}: ${list}`;
+}
+
 export function noKeywords(fnName: string, args: CallArgs, ctx: CallContext): void {
   if (args.keywords.size > 0) ctx.raise('TypeError', `${fnName}() takes no keyword arguments`);
 }

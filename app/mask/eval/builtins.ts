@@ -115,11 +115,16 @@ export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue>
     if (x === undefined) return pyFloat(0);
     if (x.kind === 'str') {
       const t = x.value.trim().toLowerCase();
-      if (t === 'inf' || t === '+inf' || t === 'infinity') return pyFloat(Infinity);
-      if (t === '-inf' || t === '-infinity') return pyFloat(-Infinity);
-      if (t === 'nan') return pyFloat(NaN);
+      const special = /^([+-]?)(inf|infinity|nan)$/.exec(t);
+      if (special) {
+        const v = special[2] === 'nan' ? NaN : Infinity;
+        return pyFloat(special[1] === '-' ? -v : v);
+      }
+      // Python's float syntax (no hex, no `0b`), with underscores between digits.
+      const valid =
+        /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:e[+-]?\d(?:_?\d)*)?$/;
       const v = Number(t.replace(/_/g, ''));
-      if (t === '' || Number.isNaN(v))
+      if (!valid.test(t) || Number.isNaN(v))
         ctx.raise(
           'ValueError',
           `could not convert string to float: ${ops().repr(x).slice(0, 200)}`,
@@ -172,6 +177,15 @@ export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue>
     for (const [k, v] of args.keywords) runtime.dictSet(dict, pyStr(k), v);
     return dict;
   });
+  dictClass.attrs.set(
+    'fromkeys',
+    native('fromkeys', (args, ctx) => {
+      const [keys, value] = bindArgs('fromkeys', args, ['iterable', 'value'], 1, ctx);
+      const dict: PyValue = { kind: 'dict', entries: new Map() };
+      for (const key of items(keys ?? NONE, ctx)) runtime.dictSet(dict, key, value ?? NONE);
+      return dict;
+    }),
+  );
   const setClass = typeClass('set', ['set'], (args, ctx) => {
     const [x] = bindArgs('set', args, ['iterable'], 0, ctx);
     return runtime.makeSet(x === undefined ? [] : items(x, ctx), false);
@@ -303,7 +317,7 @@ export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue>
       let bestKey = key ? ctx.call(key, [best]) : best;
       for (const v of values.slice(1)) {
         const k = key ? ctx.call(key, [v]) : v;
-        const c = ops().order(k, bestKey);
+        const c = ops().order(k, bestKey, name === 'min' ? '<' : '>');
         if (name === 'min' ? c < 0 : c > 0) {
           best = v;
           bestKey = k;
@@ -410,8 +424,17 @@ export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue>
     return iteratorOf('reversed', () => (k < values.length ? values[k++] : undefined));
   });
   def('iter', (args, ctx) => {
-    const source = ctx.iterate(args.positional[0] ?? NONE)[Symbol.iterator]();
-    return iteratorOf('iterator', () => {
+    const x = args.positional[0] ?? NONE;
+    const source = ctx.iterate(x)[Symbol.iterator]();
+    const names: Partial<Record<PyValue['kind'], string>> = {
+      list: 'list_iterator',
+      tuple: 'tuple_iterator',
+      range: 'range_iterator',
+      set: 'set_iterator',
+      dict: 'dict_keyiterator',
+    };
+    if (x.kind === 'iterator') return x;
+    return iteratorOf(names[x.kind] ?? 'iterator', () => {
       const next = source.next();
       return next.done ? undefined : next.value;
     });
@@ -449,12 +472,15 @@ export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue>
     return pyBool(isCallable(args.positional[0] ?? NONE));
   });
   def('print', (args, ctx) => {
+    for (const k of args.keywords.keys())
+      if (!['sep', 'end', 'file', 'flush'].includes(k))
+        ctx.raise('TypeError', `'${k}' is an invalid keyword argument for print()`);
     const sep = args.keywords.get('sep');
     const end = args.keywords.get('end');
     const text = args.positional
       .map((v) => ops().str(v))
       .join(sep?.kind === 'str' ? sep.value : ' ');
-    ctx.print(text + (end?.kind === 'str' ? end.value : '\n').replace(/\n$/, ''));
+    runtime.print(text, end?.kind === 'str' ? end.value : '\n');
     return NONE;
   });
   def('repr', (args, ctx) => {
@@ -480,7 +506,9 @@ export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue>
     const unit = 10n ** -n;
     const down = i - floorMod(i, unit);
     const twice = 2n * (i - down);
-    return pyInt(twice > unit || (twice === unit && (down / unit) % 2n !== 0n) ? down + unit : down);
+    return pyInt(
+      twice > unit || (twice === unit && (down / unit) % 2n !== 0n) ? down + unit : down,
+    );
   });
   def('divmod', (args, ctx) => {
     noKeywords('divmod', args, ctx);
@@ -502,7 +530,9 @@ export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue>
       let e = asBigInt(exp ?? NONE, 'pow() exponent', ctx);
       if (e < 0n) {
         // A negative exponent raises the modular inverse (Python 3.8+).
-        x = modularInverse(x, m < 0n ? -m : m) ?? ctx.raise('ValueError', 'base is not invertible for the given modulus');
+        x =
+          modularInverse(x, m < 0n ? -m : m) ??
+          ctx.raise('ValueError', 'base is not invertible for the given modulus');
         e = -e;
       }
       let result = 1n;
@@ -523,6 +553,16 @@ export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue>
     return pyInt(h);
   });
   def('id', (args) => pyInt(identityOf(args.positional[0] ?? NONE)));
+  for (const [name, radix, prefix] of [
+    ['bin', 2, '0b'],
+    ['oct', 8, '0o'],
+    ['hex', 16, '0x'],
+  ] as const)
+    def(name, (args, ctx) => {
+      noKeywords(name, args, ctx);
+      const i = asBigInt(args.positional[0] ?? NONE, `${name}() argument`, ctx);
+      return pyStr(`${i < 0n ? '-' : ''}${prefix}${(i < 0n ? -i : i).toString(radix)}`);
+    });
   def('chr', (args, ctx) =>
     pyStr(
       String.fromCodePoint(Number(asBigInt(args.positional[0] ?? NONE, 'chr() argument', ctx))),
@@ -548,6 +588,22 @@ export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue>
       if (fallback !== undefined && isAttributeError(error)) return fallback;
       throw error;
     }
+  });
+  // staticmethod, classmethod and property wrap a function; reading one through a class or an
+  // instance unwraps it (Interpreter.classAttribute).
+  for (const wrapper of ['staticmethod', 'classmethod', 'property'])
+    def(wrapper, (args, ctx) => {
+      const [fn] = args.positional;
+      if (args.positional.length !== 1 || args.keywords.size > 0)
+        ctx.raise('TypeError', `${wrapper} expected 1 argument, got ${args.positional.length}`);
+      return { kind: 'opaque', name: wrapper, attrs: new Map([['__func__', fn ?? NONE]]) };
+    });
+  def('super', (args, ctx) => {
+    noKeywords('super', args, ctx);
+    const [cls, self] = args.positional;
+    if (cls !== undefined && (cls.kind !== 'class' || self === undefined))
+      ctx.raise('TypeError', 'super() takes a class and an object (or no arguments)');
+    return interp().superProxy(cls?.kind === 'class' ? cls : undefined, self);
   });
   def('setattr', (args, ctx) => {
     noKeywords('setattr', args, ctx);

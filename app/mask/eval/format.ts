@@ -40,7 +40,8 @@ export function formatValue(
   const precision = precisionText !== undefined ? Math.min(Number(precisionText), 100) : undefined;
   let body: string;
   let numeric = false;
-  if ((isNumber(value) && value.kind !== 'bool') || (value.kind === 'bool' && type !== undefined)) {
+  // A bool with a spec formats as the int it is (`f'{True:>3}'` is `  1`).
+  if (isNumber(value)) {
     numeric = true;
     body = formatNumber(value, type, precision, grouping, ctx);
     if (alternate && (type === 'b' || type === 'o' || type === 'x' || type === 'X'))
@@ -48,6 +49,10 @@ export function formatValue(
     if (sign === '+' && !body.startsWith('-')) body = `+${body}`;
     else if (sign === ' ' && !body.startsWith('-')) body = ` ${body}`;
   } else {
+    if (value.kind === 'str' && type !== undefined && type !== 's')
+      ctx.raise('ValueError', `Unknown format code '${type}' for object of type 'str'`);
+    if (!['str', 'tensor', 'sym', 'symtable'].includes(value.kind))
+      ctx.raise('TypeError', `unsupported format string passed to ${typeName(value)}.__format__`);
     body = ops.str(value);
     if (precision !== undefined) body = body.slice(0, precision);
   }
@@ -186,9 +191,11 @@ export function formatString(
     if (name === '') value = args.positional[auto++];
     else if (/^\d+$/.test(name)) value = args.positional[Number(name)];
     else value = args.keywords.get(name);
+    if (value === undefined && !(name === '' || /^\d+$/.test(name)))
+      return ctx.raise('KeyError', `'${name}'`, [pyStr(name)]);
     if (value === undefined)
       return ctx.raise(
-        name === '' || /^\d+$/.test(name) ? 'IndexError' : 'KeyError',
+        'IndexError',
         `Replacement index ${name || auto - 1} out of range for positional args tuple`,
       );
     const shown = conversion === 'r' ? { kind: 'str' as const, value: ops.repr(value) } : value;
@@ -210,7 +217,7 @@ export function percentFormat(
   const items = args.kind === 'tuple' ? [...args.items] : [args];
   let used = 0;
   let out = '';
-  for (let k = 0; k < format.length; ) {
+  for (let k = 0; k < format.length;) {
     const at = format.indexOf('%', k);
     if (at < 0) {
       out += format.slice(k);
@@ -266,10 +273,12 @@ function percentItem(
   }
   if (type === 'c') {
     const char =
-      (value.kind === 'str' && [...value.value].length === 1) || value.kind === 'int'
+      value.kind === 'str' && [...value.value].length === 1
         ? value
-        : ctx.raise('TypeError', '%c requires int or char');
-    return formatValue(pyStr(formatValue(char, 'c', ops, ctx)), `${align}${width}`, ops, ctx);
+        : value.kind === 'int'
+          ? pyStr(formatValue(value, 'c', ops, ctx))
+          : ctx.raise('TypeError', '%c requires int or char');
+    return formatValue(char, `${align}${width}`, ops, ctx);
   }
   const integral = 'oxX'.includes(type);
   if (!isNumber(value) || (integral && intValue(value) === undefined))
@@ -279,7 +288,9 @@ function percentItem(
         ? `must be real number, not ${typeName(value)}`
         : `%${type} format: ${integral ? 'an integer' : 'a real number'} is required, not ${typeName(value)}`,
     );
-  const number = 'diu'.includes(type) ? pyInt(intValue(value) ?? floatToInt(toFloat(value))) : value;
+  const number = 'diu'.includes(type)
+    ? pyInt(intValue(value) ?? floatToInt(toFloat(value)))
+    : value;
   const sign = flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
   const alternate = flags.includes('#') ? '#' : '';
   const spec =

@@ -11,8 +11,10 @@
 import type { Expr, ExprOf, Module, Parameters, Stmt, StmtOf } from '../ast';
 import { ProgramError } from '../errors';
 import type { SourceSpan } from '../types';
+import { missingArguments } from './args';
 import { Budget } from './budget';
-import { builtinMethod } from './methods';
+import { builtinAttributeNames, builtinMethod, unboundMethod } from './methods';
+import { suggestName } from './suggest';
 import { NumberError } from './numbers';
 import { hashKey, typeName } from './objects';
 import { Operators } from './operators';
@@ -22,6 +24,7 @@ import type { Runtime } from './runtime';
 import {
   NONE,
   Scope,
+  native,
   pyBool,
   pyInt,
   pyFloat,
@@ -32,6 +35,7 @@ import {
   type PyClass,
   type PyDict,
   type PyFunction,
+  type PyOpaque,
   type PyValue,
 } from './values';
 
@@ -48,9 +52,14 @@ interface Frame {
   span: SourceSpan;
   /** For code in a library module: the span in the user's program the work is attributed to. */
   userSpan: SourceSpan;
+  /** The function running in this frame and its locals (what a zero-argument super() reads). */
+  fn?: PyFunction;
+  scope?: Scope;
 }
 
 const ALLOWED_DUNDERS = new Set(['__name__', '__qualname__', '__doc__', '__module__']);
+
+const plural = (n: number): string => (n === 1 ? '' : 's');
 
 export class Interpreter {
   readonly budget: Budget;
@@ -59,6 +68,8 @@ export class Interpreter {
   readonly covered = new Set<Stmt | Expr>();
   private readonly frames: Frame[] = [];
   private returnValue: PyValue = NONE;
+  /** The exceptions whose `except` blocks are running, innermost last (for a bare `raise`). */
+  private readonly handling: PyRaise[] = [];
   private readonly ctx: CallContext;
   /** The expression being evaluated (set again after its operands): where an error points. */
   private exprSpan: SourceSpan = { start: 0, end: 0 };
@@ -116,8 +127,15 @@ export class Interpreter {
   }
 
   /** Raises a Python exception of a builtin class at the current position. */
-  raise(cls: string, message: string, args: PyValue[] = [pyStr(message)]): never {
-    throw new PyRaise(this.runtime.exception(cls, args), [], this.exprSpan);
+  raise(
+    cls: string,
+    message: string,
+    args: PyValue[] = [pyStr(message)],
+    suggestion?: string,
+  ): never {
+    const exception = this.runtime.exception(cls, args);
+    if (suggestion !== undefined) exception.suggestion = suggestion;
+    throw new PyRaise(exception, [], this.exprSpan);
   }
 
   // ---- frames and errors -------------------------------------------------------------------
@@ -368,7 +386,14 @@ export class Interpreter {
         );
         if (!handler) throw raised;
         if (handler.name) this.bind(handler.name, raised.exception, scope);
-        return this.execBlock(handler.body, scope);
+        this.handling.push(raised);
+        try {
+          return this.execBlock(handler.body, scope);
+        } finally {
+          this.handling.pop();
+          // Python deletes the `as` name when the handler ends.
+          if (handler.name) this.unbind(handler.name, scope);
+        }
       }
       if (done !== NORMAL) return done;
       return this.execBlock(s.orelse, scope);
@@ -378,11 +403,15 @@ export class Interpreter {
   }
 
   private raiseStatement(s: StmtOf<'raise'>, scope: Scope): PyRaise {
-    if (!s.exc)
+    if (!s.exc) {
+      // A bare `raise` re-raises the exception being handled.
+      const handled = this.handling[this.handling.length - 1];
+      if (handled) return new PyRaise(handled.exception, []);
       return new PyRaise(
         this.runtime.exception('RuntimeError', [pyStr('No active exception to reraise')]),
         [],
       );
+    }
     const value = this.eval(s.exc, scope);
     if (value.kind === 'exception') return new PyRaise(value, []);
     if (value.kind === 'class' && this.runtime.isExceptionClass(value)) {
@@ -410,6 +439,11 @@ export class Interpreter {
     } else scope.vars.set(name, value);
   }
 
+  private unbind(name: string, scope: Scope): void {
+    const fn = this.functionOf(scope);
+    (fn?.globals.has(name) ? scope.globals : scope).vars.delete(name);
+  }
+
   private readonly scopeFunctions = new WeakMap<Scope, PyFunction>();
 
   private functionOf(scope: Scope): PyFunction | undefined {
@@ -434,7 +468,13 @@ export class Interpreter {
     if (g !== undefined) return g;
     const builtin = this.runtime.builtin(name);
     if (builtin !== undefined) return builtin;
-    return this.raise('NameError', this.runtime.nameErrorMessage(name, scope));
+    const shown = name.length > 60 ? `${name.slice(0, 60)}...` : name;
+    return this.raise(
+      'NameError',
+      `name '${shown}' is not defined`,
+      undefined,
+      this.runtime.nameSuggestion(name, scope),
+    );
   }
 
   private assign(target: Expr, value: PyValue, scope: Scope, stmt: Stmt | undefined): void {
@@ -471,6 +511,8 @@ export class Interpreter {
   }
 
   private unpack(targets: Expr[], value: PyValue, scope: Scope, span: SourceSpan): void {
+    if (!this.ops.isIterable(value))
+      this.raise('TypeError', `cannot unpack non-iterable ${typeName(value)} object`);
     const items = [...this.iterate(value, span)];
     const star = targets.findIndex((t) => t.kind === 'starred');
     if (star < 0) {
@@ -564,7 +606,8 @@ export class Interpreter {
   // ---- attributes --------------------------------------------------------------------------
 
   getAttribute(object: PyValue, name: string, span: SourceSpan): PyValue {
-    if (name.startsWith('__') && name.endsWith('__') && !ALLOWED_DUNDERS.has(name)) {
+    const superInit = object.kind === 'opaque' && object.name === 'super' && name === '__init__';
+    if (name.startsWith('__') && name.endsWith('__') && !ALLOWED_DUNDERS.has(name) && !superInit) {
       this.raise(
         'AttributeError',
         `'${typeName(object)}' object has no attribute '${name}' (flexmask does not expose Python's internals)`,
@@ -576,9 +619,40 @@ export class Interpreter {
     if (object.kind === 'module' && object.missing) {
       return this.raise('ModuleNotFoundError', this.runtime.missingModuleMessage(object.name));
     }
+    const suggestion = suggestName(name, this.attributeNames(object));
     if (object.kind === 'module')
-      return this.raise('AttributeError', this.runtime.moduleAttributeMessage(object, name));
-    return this.raise('AttributeError', `'${typeName(object)}' object has no attribute '${name}'`);
+      return this.raise(
+        'AttributeError',
+        this.runtime.moduleAttributeMessage(object, name),
+        undefined,
+        suggestion,
+      );
+    return this.raise(
+      'AttributeError',
+      `'${typeName(object)}' object has no attribute '${name}'`,
+      undefined,
+      suggestion,
+    );
+  }
+
+  /** The attributes an object has, for AttributeError's "Did you mean". */
+  private attributeNames(object: PyValue): string[] {
+    const inClasses = (cls: PyClass): string[] => {
+      const names: string[] = [];
+      for (let c: PyClass | undefined = cls; c; c = c.bases[0]) names.push(...c.attrs.keys());
+      return names;
+    };
+    switch (object.kind) {
+      case 'module':
+      case 'function':
+        return [...object.attrs.keys()];
+      case 'instance':
+        return [...object.attrs.keys(), ...inClasses(object.cls)];
+      case 'class':
+        return inClasses(object);
+      default:
+        return builtinAttributeNames(object);
+    }
   }
 
   private findAttribute(object: PyValue, name: string): PyValue | undefined {
@@ -588,35 +662,27 @@ export class Interpreter {
       case 'function':
         if (name === '__name__') return object.attrs.get(name) ?? pyStr(object.name);
         if (name === '__qualname__') return object.attrs.get(name) ?? pyStr(object.qualname);
-        if (name === '__doc__') return object.attrs.get(name) ?? NONE;
+        if (name === '__doc__') return object.attrs.get(name) ?? docstring(object);
         return object.attrs.get(name);
       case 'native':
         return (
           object.attrs?.get(name) ??
           (name === '__name__' || name === '__qualname__' ? pyStr(object.name) : undefined)
         );
-      case 'class': {
+      case 'class':
         if (name === '__name__' || name === '__qualname__') return pyStr(object.name);
-        for (let c: PyClass | undefined = object; c; c = c.bases[0]) {
-          const v = c.attrs.get(name);
-          if (v !== undefined) return v;
-        }
-        return undefined;
-      }
-      case 'instance': {
-        const own = object.attrs.get(name);
-        if (own !== undefined) return own;
-        for (let c: PyClass | undefined = object.cls; c; c = c.bases[0]) {
-          const v = c.attrs.get(name);
-          if (v !== undefined)
-            return v.kind === 'function' ? { kind: 'method', self: object, fn: v } : v;
-        }
-        return undefined;
-      }
+        return (
+          this.classAttribute(object, name, undefined, object) ??
+          unboundMethod(object, name, this.runtime)
+        );
+      case 'instance':
+        return object.attrs.get(name) ?? this.classAttribute(object.cls, name, object, object.cls);
       case 'exception':
         return name === 'args' ? { kind: 'tuple', items: object.args } : undefined;
       case 'opaque':
-        return object.attrs?.get(name);
+        return object.name === 'super'
+          ? this.superAttribute(object, name)
+          : object.attrs?.get(name);
       case 'partial':
         if (name === 'func') return object.fn;
         if (name === 'args') return { kind: 'tuple', items: object.args };
@@ -636,6 +702,68 @@ export class Interpreter {
       default:
         return builtinMethod(object, name, this.runtime);
     }
+  }
+
+  /**
+   * An attribute found on `cls` or its bases, as an instance or the class reads it: a function
+   * read through an instance is a bound method; staticmethod, classmethod and property (opaque
+   * wrappers from builtins.ts) give the function, a method bound to the class, the getter's value.
+   */
+  private classAttribute(
+    cls: PyClass,
+    name: string,
+    instance: PyValue | undefined,
+    selfClass: PyClass,
+  ): PyValue | undefined {
+    let found: PyValue | undefined;
+    for (let c: PyClass | undefined = cls; c && found === undefined; c = c.bases[0])
+      found = c.attrs.get(name);
+    if (found?.kind === 'function')
+      return instance ? { kind: 'method', self: instance, fn: found } : found;
+    if (found?.kind !== 'opaque') return found;
+    const fn = found.attrs?.get('__func__');
+    if (fn?.kind !== 'function') return found;
+    if (found.name === 'staticmethod') return fn;
+    if (found.name === 'classmethod') return { kind: 'method', self: selfClass, fn };
+    if (found.name === 'property')
+      return instance
+        ? this.callValue(fn, { positional: [instance], keywords: new Map() }, this.exprSpan)
+        : found;
+    return found;
+  }
+
+  /** An attribute read through super(): from the classes after the method's own, bound to self. */
+  private superAttribute(proxy: PyOpaque, name: string): PyValue | undefined {
+    const owner = proxy.attrs?.get('__thisclass__');
+    const self = proxy.attrs?.get('__self__') ?? NONE;
+    const base = owner?.kind === 'class' ? owner.bases[0] : undefined;
+    const instance = self.kind === 'instance' ? self : undefined;
+    const selfClass = self.kind === 'class' ? self : instance?.cls;
+    const found = base && this.classAttribute(base, name, instance, selfClass ?? base);
+    // object.__init__, when no class after the method's own defines one.
+    if (found === undefined && name === '__init__') return native('object.__init__', () => NONE);
+    return found;
+  }
+
+  /**
+   * super(): a proxy for the classes after `owner` (see superAttribute), bound to `self`; with no
+   * arguments, the running method's class and first argument.
+   */
+  superProxy(givenOwner?: PyClass, givenSelf?: PyValue): PyValue {
+    const frame = this.currentFrame();
+    const owner = givenOwner ?? frame?.fn?.ownerClass;
+    if (owner === undefined) return this.raise('RuntimeError', 'super(): __class__ cell not found');
+    const first = frame?.fn?.params.positional[0];
+    const self = givenSelf ?? (first ? frame?.scope?.vars.get(first.name) : undefined);
+    if (self === undefined) return this.raise('RuntimeError', 'super(): no arguments');
+    return {
+      kind: 'opaque',
+      name: 'super',
+      attrs: new Map([
+        ['__thisclass__', owner],
+        ['__self__', self],
+      ]),
+    };
   }
 
   setAttribute(object: PyValue, name: string, value: PyValue, span: SourceSpan): void {
@@ -853,10 +981,21 @@ export class Interpreter {
           this.raise('TypeError', `argument after ** must be a mapping, not ${typeName(mapping)}`);
         for (const entry of mapping.entries.values()) {
           if (entry.key.kind !== 'str') this.raise('TypeError', 'keywords must be strings');
+          if (keywords.has(entry.key.value))
+            this.raise(
+              'TypeError',
+              `${this.functionDescription(fn)} got multiple values for keyword argument '${entry.key.value}'`,
+            );
           keywords.set(entry.key.value, entry.value);
         }
       } else {
-        if (keywords.has(k.name)) this.raise('SyntaxError', `keyword argument repeated: ${k.name}`);
+        if (e.keywords.some((other) => other !== k && other.name === k.name))
+          this.raise('SyntaxError', `keyword argument repeated: ${k.name}`);
+        if (keywords.has(k.name))
+          this.raise(
+            'TypeError',
+            `${this.functionDescription(fn)} got multiple values for keyword argument '${k.name}'`,
+          );
         keywords.set(k.name, this.eval(k.value, scope));
       }
     }
@@ -864,6 +1003,19 @@ export class Interpreter {
     if (frame) frame.span = e.span;
     this.exprSpan = e.span;
     return this.callValue(fn, { positional, keywords }, this.userSpan(e.span));
+  }
+
+  /** How CPython names a callable in a call's error: `__mask__.f()`, `len()`. */
+  private functionDescription(fn: PyValue): string {
+    if (fn.kind === 'function') {
+      const module = fn.module.isUser
+        ? '__mask__'
+        : fn.module.fileName.replace(/(\/__init__)?\.py$/, '').replace(/\//g, '.');
+      return `${module}.${fn.qualname}()`;
+    }
+    if (fn.kind === 'method') return this.functionDescription(fn.fn);
+    if (fn.kind === 'native' || fn.kind === 'class') return `${fn.name}()`;
+    return `${typeName(fn)} object`;
   }
 
   callValue(fn: PyValue, args: CallArgs, span: SourceSpan): PyValue {
@@ -922,17 +1074,21 @@ export class Interpreter {
       : caller && caller.module.isUser
         ? caller.span
         : (caller?.userSpan ?? fn.span);
-    return this.withFrame({ module: fn.module, name: fn.name, span: fn.span, userSpan }, () => {
+    const frame: Frame = { module: fn.module, name: fn.name, span: fn.span, userSpan, fn, scope };
+    return this.withFrame(frame, () => {
       if ('lambda' in fn.body) return this.eval(fn.body.lambda.body, scope);
       const done = this.execBlock(fn.body, scope);
       return done === RETURN ? this.returnValue : NONE;
     });
   }
 
-  /** Python's argument binding: positional, then keywords, then defaults; *args and **kwargs. */
+  /**
+   * Python's argument binding, with its errors in CPython's order: positional (the rest to *args),
+   * then keywords (the unknown to **kwargs), then the count of positional arguments, then defaults.
+   */
   private bindArguments(fn: PyFunction, args: CallArgs, scope: Scope): void {
     const p = fn.params;
-    const name = fn.name;
+    const name = fn.qualname;
     const positional = args.positional;
     const bound = new Set<string>();
     const n = Math.min(positional.length, p.positional.length);
@@ -940,20 +1096,14 @@ export class Interpreter {
       scope.vars.set(p.positional[k].name, positional[k]);
       bound.add(p.positional[k].name);
     }
-    if (positional.length > p.positional.length) {
-      if (!p.vararg) {
-        this.raise(
-          'TypeError',
-          `${name}() takes ${p.positional.length} positional argument${p.positional.length === 1 ? '' : 's'} but ${positional.length} ${positional.length === 1 ? 'was' : 'were'} given`,
-        );
-      }
-    }
     if (p.vararg)
       scope.vars.set(p.vararg.name, {
         kind: 'tuple',
         items: positional.slice(p.positional.length),
       });
     const extra = new Map<string, PyValue>();
+    const positionalOnlyPassed: string[] = [];
+    let keywordOnlyGiven = 0;
     for (const [key, value] of args.keywords) {
       const index = p.positional.findIndex((q) => q.name === key);
       const isKeywordOnly = p.keywordOnly.some((q) => q.name === key);
@@ -962,31 +1112,46 @@ export class Interpreter {
           this.raise('TypeError', `${name}() got multiple values for argument '${key}'`);
         scope.vars.set(key, value);
         bound.add(key);
+        if (isKeywordOnly) keywordOnlyGiven += 1;
       } else if (p.kwarg) extra.set(key, value);
+      else if (index >= 0) positionalOnlyPassed.push(key);
       else this.raise('TypeError', `${name}() got an unexpected keyword argument '${key}'`);
+    }
+    if (positionalOnlyPassed.length > 0)
+      this.raise(
+        'TypeError',
+        `${name}() got some positional-only arguments passed as keyword arguments: '${positionalOnlyPassed.join(', ')}'`,
+      );
+    if (positional.length > p.positional.length && !p.vararg) {
+      const max = p.positional.length;
+      const min = p.positional.filter((q) => !fn.defaults.has(q.name)).length;
+      const given = positional.length;
+      const keywordOnly =
+        keywordOnlyGiven > 0
+          ? ` positional argument${plural(given)} (and ${keywordOnlyGiven} keyword-only argument${plural(keywordOnlyGiven)})`
+          : '';
+      this.raise(
+        'TypeError',
+        `${name}() takes ${min < max ? `from ${min} to ${max}` : max} positional argument${plural(max)} but ${given}${keywordOnly} ${given === 1 && keywordOnlyGiven === 0 ? 'was' : 'were'} given`,
+      );
     }
     if (p.kwarg) {
       const dict: PyDict = { kind: 'dict', entries: new Map() };
       for (const [k, v] of extra) this.runtime.dictSet(dict, pyStr(k), v);
       scope.vars.set(p.kwarg.name, dict);
     }
-    const missing: string[] = [];
-    for (const q of [...p.positional, ...p.keywordOnly]) {
-      if (bound.has(q.name)) continue;
-      const d = fn.defaults.get(q.name);
-      if (d !== undefined) scope.vars.set(q.name, d);
-      else missing.push(q.name);
-    }
-    if (missing.length > 0) {
-      const list = missing.map((m) => `'${m}'`);
-      const text =
-        list.length === 1
-          ? list[0]
-          : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
-      this.raise(
-        'TypeError',
-        `${name}() missing ${missing.length} required argument${missing.length === 1 ? '' : 's'}: ${text}`,
-      );
+    for (const [params, what] of [
+      [p.positional, 'positional'],
+      [p.keywordOnly, 'keyword-only'],
+    ] as const) {
+      const missing: string[] = [];
+      for (const q of params) {
+        if (bound.has(q.name)) continue;
+        const d = fn.defaults.get(q.name);
+        if (d !== undefined) scope.vars.set(q.name, d);
+        else missing.push(q.name);
+      }
+      if (missing.length > 0) this.raise('TypeError', missingArguments(name, what, missing));
     }
   }
 
@@ -1002,11 +1167,10 @@ export class Interpreter {
     const frame = this.currentFrame();
     const module = frame?.module ?? this.runtime.userModule;
     const analysis = this.runtime.analyseBody(s);
-    const outer = this.functionOf(scope);
     return {
       kind: 'function',
       name: s.name,
-      qualname: outer ? `${outer.qualname}.<locals>.${s.name}` : s.name,
+      qualname: this.qualnameIn(scope, s.name),
       params: s.params,
       defaults: this.evalDefaults(s.params, scope),
       body: s.body,
@@ -1029,7 +1193,7 @@ export class Interpreter {
     return {
       kind: 'function',
       name: '<lambda>',
-      qualname: '<lambda>',
+      qualname: this.qualnameIn(scope, '<lambda>'),
       params: e.params,
       defaults: this.evalDefaults(e.params, scope),
       body: { lambda: e },
@@ -1041,6 +1205,13 @@ export class Interpreter {
       globals: new Set(),
       nonlocals: new Set(),
     };
+  }
+
+  /** Python's __qualname__ for something defined in `scope`: `f.<locals>.g`, `Class.method`. */
+  private qualnameIn(scope: Scope, name: string): string {
+    if (scope.classQualname !== undefined) return `${scope.classQualname}.${name}`;
+    const outer = this.functionOf(scope);
+    return outer ? `${outer.qualname}.<locals>.${name}` : name;
   }
 
   private applyDecorators(decorators: Expr[], value: PyValue, scope: Scope): PyValue {
@@ -1065,8 +1236,14 @@ export class Interpreter {
         this.raise('TypeError', `a class can only inherit from classes, not ${typeName(base)}`);
     }
     const body = new Scope(scope.kind === 'class' ? scope.parent : scope, scope.globals, 'class');
+    body.classQualname = this.qualnameIn(scope, s.name);
     this.execBlock(s.body, body);
     const cls: PyClass = { kind: 'class', name: s.name, bases, attrs: new Map(body.vars) };
+    // Methods know their class, for super().
+    for (const value of cls.attrs.values()) {
+      const fn = value.kind === 'opaque' ? value.attrs?.get('__func__') : value;
+      if (fn?.kind === 'function') fn.ownerClass = cls;
+    }
     const annotated = s.body.filter(
       (st): st is StmtOf<'annassign'> => st.kind === 'annassign' && st.target.kind === 'name',
     );
@@ -1084,6 +1261,7 @@ export class Interpreter {
   private evalComprehension(e: ExprOf<'comprehension'>, scope: Scope): PyValue {
     const inner = new Scope(scope, scope.globals, 'function');
     this.comprehensionScopes.add(inner);
+    if (e.type === 'generator') return this.generatorExpression(e, scope, inner);
     const out: PyValue[] = [];
     const dict: PyDict = { kind: 'dict', entries: new Map() };
     const emit = (): void => {
@@ -1112,13 +1290,52 @@ export class Interpreter {
     loop(0);
     if (e.type === 'dict') return dict;
     if (e.type === 'set') return this.runtime.makeSet(out, false);
-    if (e.type === 'list') return { kind: 'list', items: out };
-    let k = 0;
+    return { kind: 'list', items: out };
+  }
+
+  /**
+   * `(x for x in xs)`: lazy, as in Python (`any(...)` stops at the first true item, `next(...)`
+   * draws one). The first iterable is evaluated now, in the enclosing scope; the rest as drawn.
+   */
+  private generatorExpression(e: ExprOf<'comprehension'>, scope: Scope, inner: Scope): PyValue {
+    const iterable = this.eval(e.generators[0].iter, scope);
+    if (!this.ops.isIterable(iterable))
+      this.raise('TypeError', `'${typeName(iterable)}' object is not iterable`);
+    const items = this.generatorItems(
+      e,
+      inner,
+      0,
+      this.iterate(iterable, e.generators[0].iter.span),
+    );
     return {
       kind: 'iterator',
       name: 'generator',
-      next: () => (k < out.length ? out[k++] : undefined),
+      next: () => {
+        const next = items.next();
+        return next.done ? undefined : next.value;
+      },
     };
+  }
+
+  /** The items of a generator expression from its `level`-th `for` on, drawn as asked for. */
+  private *generatorItems(
+    e: ExprOf<'comprehension'>,
+    inner: Scope,
+    level: number,
+    items: Iterable<PyValue>,
+  ): Generator<PyValue> {
+    const g = e.generators[level];
+    for (const item of items) {
+      this.assign(g.target, item, inner, undefined);
+      if (!g.ifs.every((cond) => this.truth(this.eval(cond, inner), cond.span))) continue;
+      if (level + 1 === e.generators.length) {
+        yield this.eval(e.elt, inner);
+        continue;
+      }
+      const next = e.generators[level + 1];
+      const nested = this.iterate(this.eval(next.iter, inner), next.iter.span);
+      yield* this.generatorItems(e, inner, level + 1, nested);
+    }
   }
 
   // ---- protocols -------------------------------------------------------------------------
@@ -1141,4 +1358,12 @@ export class Interpreter {
     if (key === undefined) this.raise('TypeError', `unhashable type: '${typeName(value)}'`);
     return key;
   }
+}
+
+/** A def's docstring: its body's first statement when that is a string literal. */
+function docstring(fn: PyFunction): PyValue {
+  const first = Array.isArray(fn.body) ? fn.body[0] : undefined;
+  return first?.kind === 'expr' && first.value.kind === 'string' && !first.value.bytes
+    ? pyStr(first.value.value)
+    : NONE;
 }

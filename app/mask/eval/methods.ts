@@ -17,6 +17,7 @@ import {
   pyStr,
   type CallArgs,
   type CallContext,
+  type PyClass,
   type PySet,
   type PyValue,
 } from './values';
@@ -47,6 +48,34 @@ export function builtinMethod(
     return undefined;
   }
   return native(`${typeName(object)}.${name}`, (args, ctx) => method(object, args, ctx, runtime));
+}
+
+/** `str.lower`, `dict.get`: a builtin type's method read from the type, taking `self` first. */
+export function unboundMethod(cls: PyClass, name: string, runtime: Runtime): PyValue | undefined {
+  const kinds = cls.instanceKinds ?? [];
+  const method = kinds.length > 0 ? METHODS[kinds[0]]?.[name] : undefined;
+  if (method === undefined) return undefined;
+  return native(`${cls.name}.${name}`, (args, ctx) => {
+    const [self, ...rest] = args.positional;
+    if (self === undefined)
+      return ctx.raise('TypeError', `unbound method ${cls.name}.${name}() needs an argument`);
+    if (!kinds.includes(self.kind))
+      return ctx.raise(
+        'TypeError',
+        `descriptor '${name}' for '${cls.name}' objects doesn't apply to a '${typeName(self)}' object`,
+      );
+    return method(self, { positional: rest, keywords: args.keywords }, ctx, runtime);
+  });
+}
+
+/** The methods and attributes builtinMethod knows for a value (for "Did you mean"). */
+export function builtinAttributeNames(object: PyValue): string[] {
+  const names = Object.keys(METHODS[object.kind] ?? {});
+  if (object.kind === 'int' || object.kind === 'bool')
+    names.push('real', 'imag', 'numerator', 'denominator');
+  if (object.kind === 'float') names.push('real', 'imag');
+  if (object.kind === 'range' || object.kind === 'slice') names.push('start', 'stop', 'step');
+  return names;
 }
 
 const items = (v: PyValue, ctx: CallContext): PyValue[] => [...ctx.iterate(v)];
@@ -120,7 +149,10 @@ const LIST: Record<string, Method> = {
   },
   index(self, args, ctx) {
     if (self.kind !== 'list' && self.kind !== 'tuple') return NONE;
-    return pyInt(indexOfValue(self.items, args.positional[0] ?? NONE, ctx, self.kind));
+    const [value, startValue, endValue] = args.positional;
+    const [start, end] = window(startValue, endValue, self.items.length, ctx);
+    const k = indexOfValue(self.items.slice(start, end), value ?? NONE, ctx, self.kind);
+    return pyInt(start + k);
   },
   count(self, args) {
     if (self.kind !== 'list' && self.kind !== 'tuple') return NONE;
@@ -362,21 +394,17 @@ const STR: Record<string, Method> = {
     ),
   casefold: (self) => pyStr(str(self).toLowerCase()),
   capitalize: (self) => pyStr(str(self).charAt(0).toUpperCase() + str(self).slice(1).toLowerCase()),
-  startswith(self, args) {
-    const p = args.positional[0];
-    const options = p?.kind === 'tuple' ? p.items : p ? [p] : [];
-    return pyBool(options.some((o) => o.kind === 'str' && str(self).startsWith(o.value)));
-  },
-  endswith(self, args) {
-    const p = args.positional[0];
-    const options = p?.kind === 'tuple' ? p.items : p ? [p] : [];
-    return pyBool(options.some((o) => o.kind === 'str' && str(self).endsWith(o.value)));
-  },
+  startswith: (self, args, ctx) => pyBool(affixMatch(str(self), args, ctx, 'start')),
+  endswith: (self, args, ctx) => pyBool(affixMatch(str(self), args, ctx, 'end')),
   replace(self, args, ctx, runtime) {
-    const [a, c] = args.positional;
+    const [a, c, count] = args.positional;
     if (a?.kind !== 'str' || c?.kind !== 'str')
       return ctx.raise('TypeError', 'replace() arguments must be str');
-    const out = str(self).split(a.value).join(c.value);
+    const limit = count === undefined ? -1 : Number(asBigInt(count, 'count', ctx));
+    // An empty `old` matches before every character and at the end.
+    const parts = a.value === '' ? ['', ...str(self), ''] : str(self).split(a.value);
+    const cut = limit < 0 || limit >= parts.length ? parts.length : limit + 1;
+    const out = [parts.slice(0, cut).join(c.value), ...parts.slice(cut)].join(a.value);
     runtime.budget.checkItems(out.length, 'string');
     return pyStr(out);
   },
@@ -479,12 +507,12 @@ function splitText(text: string, args: CallArgs, ctx: CallContext, fromRight: bo
     else if (fromRight) {
       const rest = words[words.length - cut - 1];
       parts = [
-        text.slice(0, (rest.index ?? 0) + rest[0].length).trimStart(),
+        text.slice(0, (rest.index ?? 0) + rest[0].length),
         ...words.slice(words.length - cut).map((w) => w[0]),
       ];
     } else {
       const rest = words[cut];
-      parts = [...words.slice(0, cut).map((w) => w[0]), text.slice(rest.index).trimEnd()];
+      parts = [...words.slice(0, cut).map((w) => w[0]), text.slice(rest.index)];
     }
   } else {
     if (sep.kind !== 'str')
@@ -524,21 +552,51 @@ function partitionText(
   return { kind: 'tuple', items: parts.map(pyStr) };
 }
 
+/** A method's optional `start, end` arguments, as slice positions in a sequence of `length`. */
+function window(
+  startValue: PyValue | undefined,
+  endValue: PyValue | undefined,
+  length: number,
+  ctx: CallContext,
+): [number, number] {
+  const bound = (v: PyValue | undefined, fallback: number): number => {
+    if (v === undefined || v.kind === 'none') return fallback;
+    const i = Number(asBigInt(v, 'slice index', ctx));
+    return i < 0 ? Math.max(0, i + length) : Math.min(i, length);
+  };
+  return [bound(startValue, 0), bound(endValue, length)];
+}
+
+/** str.startswith / endswith: a prefix (suffix), or one of a tuple of them, within [start, end). */
+function affixMatch(
+  text: string,
+  args: CallArgs,
+  ctx: CallContext,
+  side: 'start' | 'end',
+): boolean {
+  const [affix, startValue, endValue] = args.positional;
+  const options = affix?.kind === 'tuple' ? affix.items : affix ? [affix] : [];
+  const [start, end] = window(startValue, endValue, text.length, ctx);
+  const part = text.slice(start, Math.max(start, end));
+  return options.some((o) => {
+    if (o.kind !== 'str')
+      ctx.raise(
+        'TypeError',
+        `${side}swith first arg must be str or a tuple of str, not ${typeName(o)}`,
+      );
+    return start <= end && (side === 'start' ? part.startsWith(o.value) : part.endsWith(o.value));
+  });
+}
+
 /** str.find / rfind (and index / rindex): where the substring is within [start, end), or -1. */
 function findText(text: string, args: CallArgs, ctx: CallContext, fromRight: boolean): number {
   const [sub, startValue, endValue] = args.positional;
   if (sub?.kind !== 'str')
     return ctx.raise('TypeError', `must be str, not ${typeName(sub ?? NONE)}`);
-  const bound = (v: PyValue | undefined, fallback: number): number => {
-    if (v === undefined || v.kind === 'none') return fallback;
-    const i = Number(asBigInt(v, 'slice index', ctx));
-    return i < 0 ? Math.max(0, i + text.length) : Math.min(i, text.length);
-  };
-  const start = bound(startValue, 0);
-  const end = bound(endValue, text.length);
-  const window = text.slice(start, end);
+  const [start, end] = window(startValue, endValue, text.length, ctx);
+  const searched = text.slice(start, end);
   if (end - start < sub.value.length) return -1;
-  const k = fromRight ? window.lastIndexOf(sub.value) : window.indexOf(sub.value);
+  const k = fromRight ? searched.lastIndexOf(sub.value) : searched.indexOf(sub.value);
   return k < 0 ? -1 : start + k;
 }
 

@@ -65,7 +65,7 @@ export function floorDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 export function floorMod(a: bigint, b: bigint): bigint {
-  if (b === 0n) throw new NumberError('ZeroDivisionError', 'integer division or modulo by zero');
+  if (b === 0n) throw new NumberError('ZeroDivisionError', 'integer modulo by zero');
   const r = a % b;
   return r !== 0n && r < 0n !== b < 0n ? r + b : r;
 }
@@ -263,7 +263,9 @@ const signOf = (x: number): string => (x < 0 || Object.is(x, -0) ? '-' : '');
 /** `x` with `digits` digits after the point, rounded as Python's `'%.Nf'` (exactly, ties to even). */
 export function toFixedExact(x: number, digits: number): string {
   if (!Number.isFinite(x)) return floatRepr(x);
-  const text = scaledRound(x, digits).toString().padStart(digits + 1, '0');
+  const text = scaledRound(x, digits)
+    .toString()
+    .padStart(digits + 1, '0');
   const point = text.length - digits;
   return `${signOf(x)}${text.slice(0, point)}${digits > 0 ? `.${text.slice(point)}` : ''}`;
 }

@@ -5,7 +5,7 @@
  */
 import { formatTensor } from './torchConcrete';
 import { compareNumbers, floatRepr, isNumber } from './numbers';
-import type { PyClass, PyValue } from './values';
+import { NONE, type PyClass, type PyValue } from './values';
 
 /** The name Python's type() prints for a value (what error messages say). */
 export function typeName(v: PyValue): string {
@@ -104,6 +104,11 @@ export function hashKey(v: PyValue): string | undefined {
       return `r${v.start},${v.stop},${v.step}`;
     case 'dtype':
       return `d${v.dtype}`;
+    case 'instance':
+      // A dataclass compares by its fields: hashable by them when frozen, else not at all.
+      if (!v.cls.isDataclass) return `o${identityOf(v)}`;
+      if (!v.cls.frozenDataclass) return undefined;
+      return hashKey({ kind: 'tuple', items: dataclassValues(v) });
     default:
       return `o${identityOf(v)}`;
   }
@@ -115,6 +120,11 @@ export function hashKey(v: PyValue): string | undefined {
  */
 export function itemEquals(a: PyValue, b: PyValue): boolean {
   return a === b || pyEquals(a, b);
+}
+
+/** A dataclass instance's field values, in field order. */
+function dataclassValues(v: PyValue & { kind: 'instance' }): PyValue[] {
+  return (v.cls.dataclassFields ?? []).map((f) => v.attrs.get(f.name) ?? NONE);
 }
 
 /** Python's `==` for values that are not tensors or traced values (the caller handles those). */
@@ -153,16 +163,39 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
       );
     }
     case 'range': {
-      const other = b as typeof a;
-      return a.start === other.start && a.stop === other.stop && a.step === other.step;
+      // Ranges are equal when they hold the same numbers.
+      const [length, start, step] = rangeSpan(a);
+      const [otherLength, otherStart, otherStep] = rangeSpan(b as typeof a);
+      if (length !== otherLength) return false;
+      return length === 0n || (start === otherStart && (length === 1n || step === otherStep));
     }
     case 'dtype':
       return a.dtype === (b as typeof a).dtype;
     case 'device':
       return a.name === (b as typeof a).name;
+    case 'instance': {
+      const other = b as typeof a;
+      if (!a.cls.isDataclass || a.cls !== other.cls) return false;
+      const theirs = dataclassValues(other);
+      return dataclassValues(a).every((x, k) => itemEquals(x, theirs[k]));
+    }
     default:
       return false;
   }
+}
+
+/** A range's length, first item and step. */
+function rangeSpan(r: { start: bigint; stop: bigint; step: bigint }): [bigint, bigint, bigint] {
+  const { start, stop, step } = r;
+  const length =
+    step > 0n
+      ? stop > start
+        ? (stop - start + step - 1n) / step
+        : 0n
+      : start > stop
+        ? (start - stop - step - 1n) / -step
+        : 0n;
+  return [length, start, step];
 }
 
 /** Python's repr, bounded: containers are cut after `limit` characters so a message stays short. */
@@ -207,7 +240,7 @@ function reprPieces(v: PyValue, stack: (PyValue | string)[]): string {
           stack.push(v.items[k]);
           stack.push(`${k > 0 ? ', ' : ''}${v.fields[k] ?? `_${k}`}=`);
         }
-        return 'torch.return_types(';
+        return `${v.typeName ?? 'torch.return_types'}(`;
       }
       pushItems(v.items, ')', true);
       return '(';
@@ -252,8 +285,16 @@ function reprPieces(v: PyValue, stack: (PyValue | string)[]): string {
       return `<module '${v.name}'>`;
     case 'class':
       return `<class '${v.name}'>`;
-    case 'instance':
-      return `<${v.cls.name} object>`;
+    case 'instance': {
+      if (!v.cls.isDataclass) return `<${v.cls.name} object>`;
+      const fields = v.cls.dataclassFields ?? [];
+      stack.push(')');
+      for (let k = fields.length - 1; k >= 0; k -= 1) {
+        stack.push(v.attrs.get(fields[k].name) ?? NONE);
+        stack.push(`${k > 0 ? ', ' : ''}${fields[k].name}=`);
+      }
+      return `${v.cls.name}(`;
+    }
     case 'exception':
       stack.push(')');
       pushItems(v.args, '');

@@ -101,6 +101,11 @@ export class Operators {
         return { kind: 'list', items: this.joined(a.items, b.items) };
       if (a.kind === 'tuple' && b.kind === 'tuple')
         return { kind: 'tuple', items: this.joined(a.items, b.items) };
+      if (a.kind === 'str' || a.kind === 'list' || a.kind === 'tuple')
+        return this.runtime.raise(
+          'TypeError',
+          `can only concatenate ${a.kind} (not "${typeName(b)}") to ${a.kind}`,
+        );
     }
     if (op === '*') {
       const [seq, count] = isNumber(b) ? [a, b] : [b, a];
@@ -118,6 +123,13 @@ export class Operators {
           return { kind: seq.kind, items };
         }
       }
+      const sequence = (v: PyValue): boolean =>
+        v.kind === 'str' || v.kind === 'list' || v.kind === 'tuple';
+      if (sequence(a) || sequence(b))
+        return this.runtime.raise(
+          'TypeError',
+          `can't multiply sequence by non-int of type '${typeName(sequence(a) ? b : a)}'`,
+        );
     }
     if (op === '%' && a.kind === 'str') return pyStr(percentFormat(a.value, b, this, this.ctx));
     if (a.kind === 'set' && b.kind === 'set') {
@@ -249,6 +261,13 @@ export class Operators {
     }
     if (op === '==') return pyBool(pyEquals(a, b));
     if (op === '!=') return pyBool(!pyEquals(a, b));
+    if (a.kind === 'set' && b.kind === 'set') {
+      // Sets are ordered by inclusion: `a <= b` is "a is a subset of b".
+      const [small, big] = op === '<' || op === '<=' ? [a, b] : [b, a];
+      const subset = [...small.entries.keys()].every((k) => big.entries.has(k));
+      const strict = op === '<' || op === '>';
+      return pyBool(subset && (!strict || small.entries.size < big.entries.size));
+    }
     const c = this.order(a, b, op);
     return pyBool(op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0);
   }
@@ -340,6 +359,22 @@ export class Operators {
     return start > stop ? (start - stop - step - 1n) / -step : 0n;
   }
 
+  /** Whether `iterable` accepts the value (traced values answer there, with their own errors). */
+  isIterable(v: PyValue): boolean {
+    return [
+      'list',
+      'tuple',
+      'str',
+      'dict',
+      'set',
+      'range',
+      'iterator',
+      'tensor',
+      'sym',
+      'symtable',
+    ].includes(v.kind);
+  }
+
   /** The items of an iterable value (lazily for ranges and iterators). */
   iterable(v: PyValue, span: SourceSpan): Iterable<PyValue> {
     switch (v.kind) {
@@ -350,9 +385,9 @@ export class Operators {
       case 'str':
         return [...v.value].map(pyStr);
       case 'dict':
-        return [...v.entries.values()].map((e) => e.key);
+        return this.watched(v.entries, 'dictionary', (e) => e.key);
       case 'set':
-        return [...v.entries.values()];
+        return this.watched(v.entries, 'Set', (x) => x);
       case 'range':
         return rangeItems(v.start, v.stop, v.step);
       case 'iterator':
@@ -371,6 +406,21 @@ export class Operators {
       default:
         return this.runtime.raise('TypeError', `'${typeName(v)}' object is not iterable`);
     }
+  }
+
+  /** A dict's or set's items, live, with Python's error when the loop adds or removes some. */
+  private *watched<T>(
+    entries: Map<string, T>,
+    what: string,
+    item: (entry: T) => PyValue,
+  ): Generator<PyValue> {
+    const size = entries.size;
+    for (const entry of entries.values()) {
+      if (entries.size !== size) break;
+      yield item(entry);
+    }
+    if (entries.size !== size)
+      this.runtime.raise('RuntimeError', `${what} changed size during iteration`);
   }
 
   length(v: PyValue): number {
@@ -417,6 +467,16 @@ export class Operators {
       }
       case 'range': {
         const n = this.rangeLength(container);
+        if (index.kind === 'slice') {
+          const { start, stop, step } = this.sliceBounds(index, Number(n));
+          const at = (k: number): bigint => container.start + BigInt(k) * container.step;
+          return {
+            kind: 'range',
+            start: at(start),
+            stop: at(stop),
+            step: container.step * BigInt(step),
+          };
+        }
         const i = this.normalIndex(index, Number(n), 'range object');
         return pyInt(container.start + BigInt(i) * container.step);
       }
@@ -445,15 +505,18 @@ export class Operators {
     if (index.kind === 'tensor' && index.array.shape.length === 0) {
       return this.sequenceItem(seq, pyInt(tensorIndex(index.array, this.ctx)));
     }
-    return items[this.normalIndex(index, items.length, seq.kind)];
+    return items[this.normalIndex(index, items.length, seq.kind === 'str' ? 'string' : seq.kind)];
   }
 
   private normalIndex(index: PyValue, length: number, what: string): number {
     const i = isNumber(index) && index.kind !== 'float' ? intValue(index) : undefined;
     if (i === undefined) {
+      const kind = what.split(' ')[0];
       return this.runtime.raise(
         'TypeError',
-        `${what} indices must be integers or slices, not ${typeName(index)}`,
+        kind === 'string'
+          ? `string indices must be integers, not '${typeName(index)}'`
+          : `${kind} indices must be integers or slices, not ${typeName(index)}`,
       );
     }
     const k = i < 0n ? i + BigInt(length) : i;
@@ -462,33 +525,40 @@ export class Operators {
     return Number(k);
   }
 
-  /** The positions a slice picks from a sequence of `length` items (Python's slice.indices). */
-  sliceIndices(s: PyValue & { kind: 'slice' }, length: number): number[] {
+  /** Python's slice.indices(length): the start, stop and step a slice means for `length` items. */
+  sliceBounds(
+    s: PyValue & { kind: 'slice' },
+    length: number,
+  ): { start: number; stop: number; step: number } {
     const part = (v: PyValue, fallback: number): number => {
       if (v.kind === 'none') return fallback;
       const i = isNumber(v) && v.kind !== 'float' ? intValue(v) : undefined;
       if (i === undefined)
-        return this.runtime.raise('TypeError', 'slice indices must be integers or None');
+        return this.runtime.raise(
+          'TypeError',
+          'slice indices must be integers or None or have an __index__ method',
+        );
       return Number(i);
     };
     const step = part(s.step, 1);
     if (step === 0) return this.runtime.raise('ValueError', 'slice step cannot be zero');
-    const clampIndex = (i: number, lo: number, hi: number): number => {
+    const bound = (v: PyValue, fallback: number): number => {
+      if (v.kind === 'none') return fallback;
+      const i = part(v, 0);
       const j = i < 0 ? i + length : i;
-      return Math.max(lo, Math.min(hi, j));
+      if (j < 0) return step < 0 ? -1 : 0;
+      return j >= length ? (step < 0 ? length - 1 : length) : j;
     };
-    const start =
-      s.start.kind === 'none'
-        ? step > 0
-          ? 0
-          : length - 1
-        : clampIndex(part(s.start, 0), step > 0 ? 0 : -1, step > 0 ? length : length - 1);
-    const stop =
-      s.stop.kind === 'none'
-        ? step > 0
-          ? length
-          : -1
-        : clampIndex(part(s.stop, 0), step > 0 ? 0 : -1, step > 0 ? length : length - 1);
+    return {
+      start: bound(s.start, step < 0 ? length - 1 : 0),
+      stop: bound(s.stop, step < 0 ? -1 : length),
+      step,
+    };
+  }
+
+  /** The positions a slice picks from a sequence of `length` items. */
+  sliceIndices(s: PyValue & { kind: 'slice' }, length: number): number[] {
+    const { start, stop, step } = this.sliceBounds(s, length);
     const out: number[] = [];
     for (let k = start; step > 0 ? k < stop : k > stop; k += step) out.push(k);
     return out;
@@ -509,25 +579,11 @@ export class Operators {
         return;
       case 'list': {
         if (index.kind === 'slice') {
-          const positions = this.sliceIndices(index, container.items.length);
           const items = [...this.runtime.interp.iterate(value, span)];
-          const step =
-            index.step.kind === 'none' ? 1 : Number(intValue(index.step as PyNumber) ?? 1n);
+          const { start, stop, step } = this.sliceBounds(index, container.items.length);
+          const positions = this.sliceIndices(index, container.items.length);
           if (step === 1) {
-            const start =
-              positions.length > 0
-                ? positions[0]
-                : Math.min(
-                    container.items.length,
-                    Math.max(
-                      0,
-                      this.sliceIndices(
-                        { ...index, stop: { kind: 'none' } },
-                        container.items.length,
-                      )[0] ?? container.items.length,
-                    ),
-                  );
-            container.items.splice(start, positions.length, ...items);
+            container.items.splice(start, Math.max(0, stop - start), ...items);
           } else {
             if (items.length !== positions.length)
               this.runtime.raise(

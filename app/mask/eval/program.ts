@@ -205,7 +205,10 @@ function errorKind(name: string): MaskErrorKind {
 function asCompileError(error: unknown, source: string, runtime: Runtime): unknown {
   if (error instanceof MaskCompileError) return error;
   if (error instanceof PyRaise) {
-    const message = runtime.interp.ops.str(error.exception);
+    const { suggestion } = error.exception;
+    const message =
+      runtime.interp.ops.str(error.exception) +
+      (suggestion !== undefined ? `. Did you mean: '${suggestion}'?` : '');
     const detail = message.length > 600 ? `${message.slice(0, 600)}...` : message;
     return compileErrorWithTrace(
       source,

@@ -10,6 +10,7 @@ import { IrBuilder } from '../ir';
 import type { CompileLimits } from '../limits';
 import { LIBRARY_MODULES } from '../library';
 import type { ParamInfo, SourceSpan } from '../types';
+import { missingArguments } from './args';
 import { parseModule } from './parseModule';
 import { Budget, type EvalLimits } from './budget';
 import { makeBuiltins, EXCEPTION_NAMES } from './builtins';
@@ -54,6 +55,8 @@ export class Runtime {
   /** Library modules the program imported (the export keeps their import lines). */
   readonly printed: string[] = [];
   private printedLength = 0;
+  /** Whether the last printed line was left open by `print(..., end='')`. */
+  private lineOpen = false;
   private readonly builtins: Map<string, PyValue>;
   private readonly exceptionClasses = new Map<string, PyClass>();
   private readonly modules = new Map<string, PyValue>();
@@ -154,14 +157,13 @@ export class Runtime {
     return undefined;
   }
 
-  nameErrorMessage(name: string, scope: Scope): string {
+  /** The known name closest to an undefined one (NameError's "Did you mean"). */
+  nameSuggestion(name: string, scope: Scope): string | undefined {
     const candidates = new Set<string>(this.builtins.keys());
     for (let s: Scope | undefined = scope; s; s = s.parent)
       for (const k of s.vars.keys()) candidates.add(k);
     for (const k of scope.globals.vars.keys()) candidates.add(k);
-    const shown = name.length > 60 ? `${name.slice(0, 60)}...` : name;
-    const hint = suggestName(name, candidates);
-    return `name '${shown}' is not defined${hint ? `. Did you mean: '${hint}'?` : ''}`;
+    return suggestName(name, candidates);
   }
 
   /**
@@ -284,6 +286,9 @@ export class Runtime {
 
   moduleAttributeMessage(module: PyModule, name: string): string {
     const shown = name.length > 60 ? `${name.slice(0, 60)}...` : name;
+    if (module.name === 'torch' && INTERNALS.has(name)) {
+      return `module 'torch' has no attribute '${shown}' in flexmask: torch.${shown} is part of PyTorch's compiler and operator registry, which flexmask does not run (in attention-gym's softcapping.py, keep generate_tanh_softcap and leave out the Triton tanh internals)`;
+    }
     if (module.name === 'torch' || module.name.startsWith('torch.')) {
       return `module '${module.name}' has no attribute '${shown}' in flexmask (it implements the tensor functions mask code uses; see the README's "What pastes")`;
     }
@@ -328,23 +333,64 @@ export class Runtime {
     return { kind: 'set', entries, frozen };
   }
 
+  /** The __init__ that @dataclass writes: each field from the arguments or its default. */
+  private initDataclass(
+    cls: PyClass,
+    instance: PyValue & { kind: 'instance' },
+    args: CallArgs,
+    interp: Interpreter,
+    span: SourceSpan,
+  ): void {
+    const fields = cls.dataclassFields ?? [];
+    const init = `${cls.name}.__init__()`;
+    if (args.positional.length > fields.length) {
+      const required = fields.filter((f) => f.default === undefined).length + 1;
+      const most = fields.length + 1;
+      this.raise(
+        'TypeError',
+        `${init} takes ${required < most ? `from ${required} to ${most}` : most} positional arguments but ${args.positional.length + 1} were given`,
+      );
+    }
+    for (const key of args.keywords.keys()) {
+      const k = fields.findIndex((f) => f.name === key);
+      if (k < 0) this.raise('TypeError', `${init} got an unexpected keyword argument '${key}'`);
+      if (k < args.positional.length)
+        this.raise('TypeError', `${init} got multiple values for argument '${key}'`);
+    }
+    const missing: string[] = [];
+    fields.forEach((f, k) => {
+      let value = k < args.positional.length ? args.positional[k] : args.keywords.get(f.name);
+      if (
+        value === undefined &&
+        f.default?.kind === 'opaque' &&
+        f.default.name === 'dataclasses.field'
+      ) {
+        const factory = f.default.attrs?.get('default_factory');
+        value = factory
+          ? interp.callValue(factory, { positional: [], keywords: new Map() }, span)
+          : f.default.attrs?.get('default');
+      } else value ??= f.default;
+      if (value === undefined) missing.push(f.name);
+      else instance.attrs.set(f.name, value);
+    });
+    if (missing.length > 0)
+      this.raise('TypeError', missingArguments(`${cls.name}.__init__`, 'positional', missing));
+    const post = cls.attrs.get('__post_init__');
+    if (post?.kind === 'function')
+      interp.callValue(
+        { kind: 'method', self: instance, fn: post },
+        { positional: [], keywords: new Map() },
+        span,
+      );
+  }
+
   construct(cls: PyClass, args: CallArgs, interp: Interpreter, span: SourceSpan): PyValue {
     if (cls.construct)
       return interp.callValue({ kind: 'native', name: cls.name, call: cls.construct }, args, span);
     if (this.isExceptionClass(cls)) return { kind: 'exception', cls, args: args.positional };
-    const instance: PyValue = { kind: 'instance', cls, attrs: new Map() };
+    const instance: PyValue & { kind: 'instance' } = { kind: 'instance', cls, attrs: new Map() };
     if (cls.isDataclass) {
-      const fields = cls.dataclassFields ?? [];
-      fields.forEach((f, k) => {
-        const given = k < args.positional.length ? args.positional[k] : args.keywords.get(f.name);
-        const value = given ?? f.default;
-        if (value === undefined)
-          this.raise(
-            'TypeError',
-            `${cls.name}.__init__() missing 1 required positional argument: '${f.name}'`,
-          );
-        instance.attrs.set(f.name, value);
-      });
+      this.initDataclass(cls, instance, args, interp, span);
       return instance;
     }
     for (let c: PyClass | undefined = cls; c; c = c.bases[0]) {
@@ -361,11 +407,18 @@ export class Runtime {
 
   // ---- misc ------------------------------------------------------------------------------------
 
-  print(text: string): void {
+  /** print(): `text` then `end`, by lines; a line left open (`end=''`) continues next time. */
+  print(text: string, end = '\n'): void {
     if (this.printedLength > 20_000) return;
-    const line = text.length > 2000 ? `${text.slice(0, 2000)}...` : text;
-    this.printed.push(line);
-    this.printedLength += line.length;
+    const open = this.lineOpen ? (this.printed.pop() ?? '') : '';
+    const written = open + text + end;
+    const lines = written.split('\n');
+    this.lineOpen = !written.endsWith('\n');
+    if (!this.lineOpen) lines.pop();
+    for (const line of lines) {
+      this.printed.push(line.length > 2000 ? `${line.slice(0, 2000)}...` : line);
+      this.printedLength += Math.min(line.length, 2000);
+    }
     if (this.printedLength > 20_000)
       this.printed.push('... (print output cut at 20,000 characters)');
   }
@@ -397,6 +450,18 @@ export class Runtime {
     return this.interp.callValue(fn, args, ctx.span);
   }
 }
+
+/** PyTorch internals real files touch at import time, named in their own message. */
+const INTERNALS = new Set([
+  'library',
+  'ops',
+  '_inductor',
+  '_dynamo',
+  'autograd',
+  'compiler',
+  'fx',
+  '_C',
+]);
 
 function isPackage(name: string): boolean {
   return Object.keys(LIBRARY_MODULES).some((k) => k.startsWith(`${name}.`));

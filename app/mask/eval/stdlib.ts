@@ -8,7 +8,7 @@
 import { asBigInt, asNumber, bindArgs } from './args';
 import { iteratorOf } from './builtins';
 import { floatToInt, isNumber, toFloat } from './numbers';
-import { pyRepr, typeName } from './objects';
+import { hashKey, pyRepr, typeName } from './objects';
 import type { Runtime } from './runtime';
 import { FUNCTIONAL_FUNCTIONS, TORCH_DTYPES, TORCH_FUNCTIONS } from './torchConcrete';
 import { CONTROL_FLOW_MESSAGE, TraceError } from './traced';
@@ -92,7 +92,7 @@ export function nativeModule(name: string, runtime: Runtime): PyModule | undefin
         fn('device_count', () => pyInt(0)),
       ]);
     case 'math':
-      return mathModule();
+      return mathModule(runtime);
     case 'functools':
       return functoolsModule(runtime);
     case 'itertools':
@@ -422,7 +422,7 @@ function isCallableValue(v: PyValue): boolean {
 
 // ---- math --------------------------------------------------------------------------------------
 
-function mathModule(): PyModule {
+function mathModule(runtime: Runtime): PyModule {
   const unary = (
     name: string,
     f: (x: number) => number,
@@ -461,6 +461,12 @@ function mathModule(): PyModule {
     unary('cos', Math.cos),
     unary('tan', Math.tan),
     unary('tanh', Math.tanh),
+    unary('sinh', Math.sinh),
+    unary('cosh', Math.cosh),
+    unary('asinh', Math.asinh),
+    unary('acosh', Math.acosh, (x) => x >= 1),
+    unary('atanh', Math.atanh, (x) => x > -1 && x < 1),
+    unary('cbrt', Math.cbrt),
     unary('atan', Math.atan),
     unary('asin', Math.asin, (x) => x >= -1 && x <= 1),
     unary('acos', Math.acos, (x) => x >= -1 && x <= 1),
@@ -557,6 +563,17 @@ function mathModule(): PyModule {
       for (let k = 2n; k <= n; k += 1n) r *= k;
       return pyInt(r);
     }),
+    fn('perm', (args, ctx) => {
+      const n = asBigInt(args.positional[0] ?? NONE, 'perm()', ctx);
+      const k = args.positional[1] === undefined ? n : asBigInt(args.positional[1], 'perm()', ctx);
+      if (n < 0n) ctx.raise('ValueError', 'n must be a non-negative integer');
+      if (k < 0n) ctx.raise('ValueError', 'k must be a non-negative integer');
+      if (k > n) return pyInt(0n);
+      if (k > 1000n) ctx.raise('OverflowError', "perm() arguments are over flexmask's limit");
+      let r = 1n;
+      for (let i = n - k + 1n; i <= n; i += 1n) r *= i;
+      return pyInt(r);
+    }),
     fn('comb', (args, ctx) => {
       const n = asBigInt(args.positional[0] ?? NONE, 'comb()', ctx);
       const k = asBigInt(args.positional[1] ?? NONE, 'comb()', ctx);
@@ -571,13 +588,72 @@ function mathModule(): PyModule {
     fn('prod', (args, ctx) => {
       let total: PyValue = args.keywords.get('start') ?? pyInt(1n);
       for (const v of ctx.iterate(args.positional[0] ?? NONE))
-        total = ctx.call(operatorFn('*'), [total, v]);
+        total = runtime.interp.ops.binary('*', total, v, ctx.span);
       return total;
     }),
     fn('fsum', (args, ctx) => {
-      let total = 0;
-      for (const v of ctx.iterate(args.positional[0] ?? NONE)) total += asNumber(v, 'fsum()', ctx);
-      return pyFloat(total);
+      // Shewchuk's exact partial sums, as CPython's fsum: the correctly rounded sum.
+      const partials: number[] = [];
+      for (const v of ctx.iterate(args.positional[0] ?? NONE)) {
+        let x = asNumber(v, 'fsum()', ctx);
+        let kept = 0;
+        for (let y of partials) {
+          if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+          const high = x + y;
+          const low = y - (high - x);
+          if (low !== 0) partials[kept++] = low;
+          x = high;
+        }
+        partials.length = kept;
+        partials.push(x);
+      }
+      let high = 0;
+      let n = partials.length;
+      if (n > 0) {
+        high = partials[--n];
+        let low = 0;
+        while (n > 0) {
+          const x = high;
+          const y = partials[--n];
+          high = x + y;
+          low = y - (high - x);
+          if (low !== 0) break;
+        }
+        // Round half to even across the remaining partials, as CPython does.
+        if (n > 0 && ((low < 0 && partials[n - 1] < 0) || (low > 0 && partials[n - 1] > 0))) {
+          const y = low * 2;
+          const x = high + y;
+          if (y === x - high) high = x;
+        }
+      }
+      return pyFloat(high);
+    }),
+    fn('hypot', (args, ctx) =>
+      pyFloat(Math.hypot(...args.positional.map((v) => asNumber(v, 'hypot()', ctx)))),
+    ),
+    fn('fmod', (args, ctx) => {
+      const x = asNumber(args.positional[0] ?? NONE, 'fmod()', ctx);
+      const y = asNumber(args.positional[1] ?? NONE, 'fmod()', ctx);
+      if (y === 0 || !Number.isFinite(x)) ctx.raise('ValueError', 'math domain error');
+      return pyFloat(x % y);
+    }),
+    fn('modf', (args, ctx) => {
+      const x = asNumber(args.positional[0] ?? NONE, 'modf()', ctx);
+      const whole = Number.isFinite(x) ? Math.trunc(x) : x;
+      const fraction = Number.isFinite(x) ? x - whole : Math.sign(x) * 0;
+      return {
+        kind: 'tuple',
+        items: [pyFloat(Object.is(fraction, 0) && x < 0 ? -0 : fraction), pyFloat(whole)],
+      };
+    }),
+    fn('frexp', (args, ctx) => {
+      const x = asNumber(args.positional[0] ?? NONE, 'frexp()', ctx);
+      if (x === 0 || !Number.isFinite(x)) return { kind: 'tuple', items: [pyFloat(x), pyInt(0)] };
+      let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
+      let m = x * 2 ** -e;
+      while (Math.abs(m) < 0.5) [m, e] = [m * 2, e - 1];
+      while (Math.abs(m) >= 1) [m, e] = [m / 2, e + 1];
+      return { kind: 'tuple', items: [pyFloat(m), pyInt(e)] };
     }),
   ]);
 }
@@ -642,15 +718,23 @@ function functoolsModule(runtime: Runtime): PyModule {
       for (const item of items) acc = ctx.call(f ?? NONE, [acc, item]);
       return acc;
     }),
-    identityDecorator('lru_cache'),
-    identityDecorator('cache'),
+    fn('lru_cache', (args, ctx) => {
+      const first = args.positional[0] ?? args.keywords.get('maxsize') ?? pyInt(128);
+      if (isCallableValue(first)) return cachedFunction(first, 128, runtime);
+      const maxsize = first.kind === 'none' ? undefined : Number(asBigInt(first, 'maxsize', ctx));
+      return native('lru_cache', (inner) =>
+        cachedFunction(inner.positional[0] ?? NONE, maxsize, runtime),
+      );
+    }),
+    fn('cache', (args) => cachedFunction(args.positional[0] ?? NONE, undefined, runtime)),
     identityDecorator('cached_property'),
     fn('wraps', (args) => {
       const wrapped = args.positional[0] ?? NONE;
-      return native('wraps', (inner) => {
+      return native('wraps', (inner, ctx) => {
         const target = inner.positional[0] ?? NONE;
         if (target.kind === 'function' && wrapped.kind === 'function') {
-          target.attrs.set('__name__', wrapped.attrs.get('__name__') ?? pyStr(wrapped.name));
+          for (const attr of ['__name__', '__qualname__', '__doc__'])
+            target.attrs.set(attr, runtime.interp.getAttribute(wrapped, attr, ctx.span));
         }
         return target;
       });
@@ -658,6 +742,46 @@ function functoolsModule(runtime: Runtime): PyModule {
     fn('update_wrapper', (args) => args.positional[0] ?? NONE),
   ]);
   void runtime;
+}
+
+/** Separates the positional arguments from the keywords in a cache key (hashed by identity). */
+const KEYWORD_MARK: PyValue = { kind: 'opaque', name: 'kwd_mark' };
+
+/**
+ * functools.lru_cache: a call with arguments equal to an earlier call's returns that call's result
+ * (the `maxsize` most recent ones; all of them when maxsize is None).
+ */
+function cachedFunction(target: PyValue, maxsize: number | undefined, runtime: Runtime): PyValue {
+  const memo = new Map<string, PyValue>();
+  const wrapper = native(target.kind === 'function' ? target.name : 'lru_cache', (args, ctx) => {
+    const keywords = [...args.keywords].flatMap(([k, v]) => [pyStr(k), v]);
+    const items = [...args.positional, ...(keywords.length > 0 ? [KEYWORD_MARK, ...keywords] : [])];
+    const key = hashKey({ kind: 'tuple', items });
+    if (key === undefined) {
+      const bad = items.find((v) => hashKey(v) === undefined) ?? NONE;
+      return ctx.raise('TypeError', `unhashable type: '${typeName(bad)}'`);
+    }
+    const hit = memo.get(key);
+    if (hit !== undefined) {
+      memo.delete(key);
+      memo.set(key, hit);
+      return hit;
+    }
+    const result = ctx.call(target, args.positional, args.keywords);
+    if (maxsize === undefined || maxsize > 0) memo.set(key, result);
+    if (maxsize !== undefined && memo.size > maxsize) memo.delete(memo.keys().next().value ?? '');
+    return result;
+  });
+  wrapper.attrs = new Map([
+    fn('cache_clear', () => {
+      memo.clear();
+      return NONE;
+    }),
+  ]);
+  if (target.kind === 'function')
+    for (const attr of ['__name__', '__qualname__', '__doc__'])
+      wrapper.attrs.set(attr, runtime.interp.getAttribute(target, attr, target.span));
+  return wrapper;
 }
 
 function itertoolsModule(runtime: Runtime): PyModule {
@@ -702,12 +826,117 @@ function itertoolsModule(runtime: Runtime): PyModule {
             ? v
             : func
               ? ctx.call(func, [acc, v])
-              : ctx.call(operatorFn('+'), [acc, v]);
+              : runtime.interp.ops.binary('+', acc, v, ctx.span);
         out.push(acc);
       }
       return fromList('accumulate', out);
     }),
-    fn('chain', (args, ctx) => fromList('chain', lists(args, ctx).flat())),
+    [
+      'chain',
+      {
+        ...native('chain', (args, ctx) => fromList('chain', lists(args, ctx).flat())),
+        attrs: new Map([
+          fn('from_iterable', (args, ctx) =>
+            fromList(
+              'chain',
+              [...ctx.iterate(args.positional[0] ?? NONE)].flatMap((v) => [...ctx.iterate(v)]),
+            ),
+          ),
+        ]),
+      },
+    ],
+    fn('permutations', (args, ctx) => {
+      const items = [...ctx.iterate(args.positional[0] ?? NONE)];
+      const given = args.positional[1] ?? args.keywords.get('r');
+      const r =
+        given === undefined || given.kind === 'none'
+          ? items.length
+          : Number(asBigInt(given, 'r', ctx));
+      const out: PyValue[] = [];
+      const pick = (chosen: number[]): void => {
+        if (chosen.length === r) {
+          out.push({ kind: 'tuple', items: chosen.map((k) => items[k]) });
+          runtime.budget.checkItems(out.length, 'permutations');
+          return;
+        }
+        for (let k = 0; k < items.length; k += 1) if (!chosen.includes(k)) pick([...chosen, k]);
+      };
+      if (r <= items.length) pick([]);
+      return fromList('permutations', out);
+    }),
+    fn('combinations_with_replacement', (args, ctx) => {
+      const items = [...ctx.iterate(args.positional[0] ?? NONE)];
+      const r = Number(asBigInt(args.positional[1] ?? NONE, 'r', ctx));
+      const out: PyValue[] = [];
+      const pick = (start: number, chosen: PyValue[]): void => {
+        if (chosen.length === r) {
+          out.push({ kind: 'tuple', items: [...chosen] });
+          runtime.budget.checkItems(out.length, 'combinations_with_replacement');
+          return;
+        }
+        for (let k = start; k < items.length; k += 1) pick(k, [...chosen, items[k]]);
+      };
+      if (items.length > 0 || r === 0) pick(0, []);
+      return fromList('combinations_with_replacement', out);
+    }),
+    fn('groupby', (args, ctx) => {
+      const [iterable, key] = args.positional;
+      const keyFn = key ?? args.keywords.get('key');
+      const groups: PyValue[] = [];
+      let current: { key: PyValue; items: PyValue[] } | undefined;
+      for (const v of ctx.iterate(iterable ?? NONE)) {
+        const k = keyFn && keyFn.kind !== 'none' ? ctx.call(keyFn, [v]) : v;
+        if (
+          current &&
+          runtime.interp.truth(runtime.interp.ops.compare('==', current.key, k, ctx.span), ctx.span)
+        )
+          current.items.push(v);
+        else {
+          current = { key: k, items: [v] };
+          groups.push({ kind: 'tuple', items: [k, fromList('_grouper', current.items)] });
+        }
+      }
+      return fromList('groupby', groups);
+    }),
+    fn('starmap', (args, ctx) => {
+      const [f, iterable] = args.positional;
+      const source = ctx.iterate(iterable ?? NONE)[Symbol.iterator]();
+      return iteratorOf('starmap', () => {
+        const next = source.next();
+        return next.done ? undefined : ctx.call(f ?? NONE, [...ctx.iterate(next.value)]);
+      });
+    }),
+    fn('takewhile', (args, ctx) => {
+      const [f, iterable] = args.positional;
+      const source = ctx.iterate(iterable ?? NONE)[Symbol.iterator]();
+      let done = false;
+      return iteratorOf('takewhile', () => {
+        const next = done ? undefined : source.next();
+        if (
+          !next ||
+          next.done ||
+          !runtime.interp.truth(ctx.call(f ?? NONE, [next.value]), ctx.span)
+        ) {
+          done = true;
+          return undefined;
+        }
+        return next.value;
+      });
+    }),
+    fn('dropwhile', (args, ctx) => {
+      const [f, iterable] = args.positional;
+      const source = ctx.iterate(iterable ?? NONE)[Symbol.iterator]();
+      let dropping = true;
+      return iteratorOf('dropwhile', () => {
+        for (let next = source.next(); !next.done; next = source.next()) {
+          if (dropping && runtime.interp.truth(ctx.call(f ?? NONE, [next.value]), ctx.span))
+            continue;
+          dropping = false;
+          return next.value;
+        }
+        return undefined;
+      });
+    }),
     fn('repeat', (args, ctx) => {
       const [value, times] = args.positional;
       if (times === undefined)
@@ -798,21 +1027,7 @@ const OPERATOR_BINARY = {
 } as const;
 const OPERATOR_COMPARE = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
 
-let operatorRuntime: Runtime | undefined;
-function operatorFn(op: '+' | '*'): PyValue {
-  return native(op === '+' ? 'add' : 'mul', (args, ctx) => {
-    if (!operatorRuntime) return NONE;
-    return operatorRuntime.interp.ops.binary(
-      op,
-      args.positional[0] ?? NONE,
-      args.positional[1] ?? NONE,
-      ctx.span,
-    );
-  });
-}
-
 function operatorModule(runtime: Runtime): PyModule {
-  operatorRuntime = runtime;
   const ops = () => runtime.interp.ops;
   const entries: [string, PyValue][] = [];
   for (const [name, op] of Object.entries(OPERATOR_BINARY)) {
@@ -838,6 +1053,51 @@ function operatorModule(runtime: Runtime): PyModule {
       ops().getItem(args.positional[0] ?? NONE, args.positional[1] ?? NONE, ctx.span),
     ),
     fn('index', (args, ctx) => pyInt(asBigInt(args.positional[0] ?? NONE, 'index', ctx))),
+    fn('pos', (args, ctx) => ops().unary('+', args.positional[0] ?? NONE, ctx.span)),
+    fn('abs', (args, ctx) => ctx.call(runtime.builtin('abs') ?? NONE, args.positional)),
+    fn('truth', (args, ctx) => pyBool(runtime.interp.truth(args.positional[0] ?? NONE, ctx.span))),
+    fn('is_', (args, ctx) =>
+      ops().compare('is', args.positional[0] ?? NONE, args.positional[1] ?? NONE, ctx.span),
+    ),
+    fn('is_not', (args, ctx) =>
+      ops().compare('is not', args.positional[0] ?? NONE, args.positional[1] ?? NONE, ctx.span),
+    ),
+    fn('contains', (args, ctx) =>
+      ops().compare('in', args.positional[1] ?? NONE, args.positional[0] ?? NONE, ctx.span),
+    ),
+    fn('concat', (args, ctx) =>
+      ops().binary('+', args.positional[0] ?? NONE, args.positional[1] ?? NONE, ctx.span),
+    ),
+    fn('itemgetter', (args) => {
+      const keys = args.positional;
+      return native('itemgetter', (inner, ctx) => {
+        const get = (k: PyValue): PyValue =>
+          ops().getItem(inner.positional[0] ?? NONE, k, ctx.span);
+        return keys.length === 1 ? get(keys[0]) : { kind: 'tuple', items: keys.map(get) };
+      });
+    }),
+    fn('attrgetter', (args) => {
+      const names = args.positional;
+      return native('attrgetter', (inner, ctx) => {
+        const get = (name: PyValue): PyValue =>
+          (name.kind === 'str' ? name.value.split('.') : []).reduce(
+            (object, part) => runtime.interp.getAttribute(object, part, ctx.span),
+            inner.positional[0] ?? NONE,
+          );
+        return names.length === 1 ? get(names[0]) : { kind: 'tuple', items: names.map(get) };
+      });
+    }),
+    fn('methodcaller', (args) => {
+      const [name, ...rest] = args.positional;
+      return native('methodcaller', (inner, ctx) => {
+        const method = runtime.interp.getAttribute(
+          inner.positional[0] ?? NONE,
+          name?.kind === 'str' ? name.value : '',
+          ctx.span,
+        );
+        return ctx.call(method, rest, args.keywords);
+      });
+    }),
   );
   return moduleOf('operator', entries);
 }
@@ -845,23 +1105,34 @@ function operatorModule(runtime: Runtime): PyModule {
 // ---- dataclasses, collections --------------------------------------------------------------------
 
 function dataclassesModule(runtime: Runtime): PyModule {
-  const mark = (cls: PyValue): PyValue => {
-    if (cls.kind === 'class') cls.isDataclass = true;
+  const mark = (cls: PyValue, frozen: boolean): PyValue => {
+    if (cls.kind !== 'class') return cls;
+    cls.isDataclass = true;
+    cls.frozenDataclass = frozen;
+    // A dataclass base's fields come first; a field declared again keeps its place.
+    const own = cls.dataclassFields ?? [];
+    const inherited = cls.bases[0]?.isDataclass ? (cls.bases[0].dataclassFields ?? []) : [];
+    cls.dataclassFields = [
+      ...inherited.map((f) => own.find((o) => o.name === f.name) ?? f),
+      ...own.filter((o) => !inherited.some((f) => f.name === o.name)),
+    ];
     return cls;
   };
   return moduleOf('dataclasses', [
-    fn('dataclass', (args) => {
+    fn('dataclass', (args, ctx) => {
       const first = args.positional[0];
-      if (first?.kind === 'class') return mark(first);
-      return native('dataclass', (inner) => mark(inner.positional[0] ?? NONE));
+      const frozen = args.keywords.get('frozen');
+      const isFrozen = frozen !== undefined && runtime.interp.truth(frozen, ctx.span);
+      if (first?.kind === 'class') return mark(first, false);
+      return native('dataclass', (inner) => mark(inner.positional[0] ?? NONE, isFrozen));
     }),
-    fn('field', (args, ctx) => {
-      const given = args.keywords.get('default');
-      if (given !== undefined) return given;
-      const factory = args.keywords.get('default_factory');
-      if (factory !== undefined) return ctx.call(factory, []);
-      return NONE;
-    }),
+    // A field's default stays a field() until an instance is built (default_factory runs per
+    // instance, as in Python).
+    fn('field', (args) => ({
+      kind: 'opaque',
+      name: 'dataclasses.field',
+      attrs: new Map(args.keywords),
+    })),
     fn('asdict', (args, ctx) => {
       const v = args.positional[0];
       if (v?.kind !== 'instance')
@@ -891,7 +1162,7 @@ function namedTuple(args: CallArgs, ctx: CallContext, runtime: Runtime): PyValue
   };
   cls.construct = (inner, innerCtx) => {
     const values = bindArgs(cls.name, inner, fields, fields.length, innerCtx);
-    return { kind: 'tuple', items: values.map((v) => v ?? NONE), fields };
+    return { kind: 'tuple', items: values.map((v) => v ?? NONE), fields, typeName: cls.name };
   };
   void runtime;
   return cls;

@@ -70,6 +70,8 @@ export interface PyTuple {
   items: PyValue[];
   /** For named tuples (torch.max(dim=...) gives (values, indices)): the field names. */
   fields?: string[];
+  /** For collections.namedtuple: the type's name (what repr prints before the fields). */
+  typeName?: string;
 }
 export interface PyList {
   kind: 'list';
@@ -130,6 +132,8 @@ export interface PyFunction {
   attrs: Map<string, PyValue>;
   /** Names this function binds locally (Python decides once, for the whole body). */
   locals: Set<string>;
+  /** For a def in a class body: that class (a zero-argument super() starts after it). */
+  ownerClass?: PyClass;
   /** Names declared `global` / `nonlocal` in the body. */
   globals: Set<string>;
   nonlocals: Set<string>;
@@ -182,8 +186,12 @@ export interface PyClass {
   instanceKinds?: PyValue['kind'][];
   /** The annotated class attributes, in order, with their default values (what @dataclass reads). */
   dataclassFields?: { name: string; default?: PyValue }[];
-  /** Set by the @dataclass decorator: calling the class fills these fields. */
+  /**
+   * Set by the @dataclass decorator: calling the class fills these fields, and its instances
+   * print and compare by them (and hash by them when frozen; else they are unhashable).
+   */
   isDataclass?: boolean;
+  frozenDataclass?: boolean;
 }
 
 export interface PyInstance {
@@ -197,6 +205,11 @@ export interface PyExceptionValue {
   kind: 'exception';
   cls: PyClass;
   args: PyValue[];
+  /**
+   * A NameError's or AttributeError's closest known name: shown as `. Did you mean: 'x'?` with
+   * the error, but not part of str(e) (Python adds it only when it prints the error).
+   */
+  suggestion?: string;
 }
 
 export interface PyTensor {
@@ -305,6 +318,8 @@ export class Scope {
     this.globals = globalScope ?? this;
   }
   readonly globals: Scope;
+  /** For a class body: the class's qualified name (its methods are `Class.method`). */
+  classQualname?: string;
 }
 
 export const NONE: PyNone = { kind: 'none' };

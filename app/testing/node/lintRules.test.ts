@@ -1,6 +1,7 @@
 /**
- * The import arrows of DESIGN.md's layout and the no-evaluation promise are lint rules; this
- * checks that a wrong arrow or an evaluator really fails the lint, file by file.
+ * The import arrows of DESIGN.md's layout, the wall between test code and the app, and the
+ * no-evaluation promise are lint rules; this checks that a wrong arrow, an import of test code
+ * or an evaluator really fails the lint, file by file.
  */
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +45,50 @@ describe('import boundaries (DESIGN.md layout)', () => {
     ],
   ])('%s may import this', async (file, code) => {
     expect(await ruleIds(file, code)).not.toContain(RESTRICTED);
+  });
+});
+
+const TEST_ONLY = 'no-restricted-imports';
+
+describe('test code stays out of the production build', () => {
+  it.each([
+    [
+      'app/engine/zz.ts',
+      "import { relativeError } from '../../e2e/harness/compare';\nexport const x = relativeError;\n",
+    ],
+    [
+      'components/Zz.tsx',
+      "import { pythonWithNumpy } from '../app/testing/node/python';\nexport const x = pythonWithNumpy;\n",
+    ],
+    [
+      'app/zz.ts',
+      "import { runSelfTest } from '../gpu/selfTest';\nexport const x = runSelfTest;\n",
+    ],
+    [
+      'gpu/zz.ts',
+      "import { runMaskProbe } from './programProbe';\nexport const x = runMaskProbe;\n",
+    ],
+    ['gpu/zz.ts', "import shader from './boundsProbe.wgsl?raw';\nexport const x = shader;\n"],
+  ])('%s may not import this', async (file, code) => {
+    expect(await ruleIds(file, code)).toContain(TEST_ONLY);
+  });
+
+  it.each([
+    [
+      'app/mask/zz.test.ts',
+      "import { pythonWithNumpy } from '../testing/node/python';\nexport const x = pythonWithNumpy;\n",
+    ],
+    [
+      'e2e/harness/zz.ts',
+      "import { runMaskProbe } from '../../gpu/programProbe';\nexport const x = runMaskProbe;\n",
+    ],
+    [
+      'gpu/programProbe.ts',
+      "import shader from './boundsProbe.wgsl?raw';\nexport const x = shader;\n",
+    ],
+    ['gpu/zz.ts', "import shader from './blockMask.wgsl?raw';\nexport const x = shader;\n"],
+  ])('%s may import this', async (file, code) => {
+    expect(await ruleIds(file, code)).not.toContain(TEST_ONLY);
   });
 });
 

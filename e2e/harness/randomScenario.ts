@@ -4,12 +4,12 @@
  * lengths that are often not block multiples. Deterministic in the seed, so a failure names the
  * seed that reproduces it.
  */
-import { compile } from '../mask/compile';
-import { PRESETS, type Preset } from '../mask/presets';
-import { composePrograms, negateProgram } from '../state/compose';
-import { rewriteParam } from '../state/params';
-import { createRandom, type Random } from '../tensors/random';
-import type { AttentionShape } from '../engine/types';
+import { compile } from '../../app/mask/compile';
+import { PRESETS, type Preset } from '../../app/mask/presets';
+import { composePrograms, negateProgram } from '../../app/state/compose';
+import { rewriteParam } from '../../app/state/params';
+import { createRandom, type Random } from '../../app/tensors/random';
+import type { AttentionShape } from '../../app/engine/types';
 
 export interface RandomScenario {
   seed: number;

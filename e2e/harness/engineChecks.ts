@@ -3,18 +3,25 @@
  * kernel) and with the float64 reference on the same fresh inputs, and report the differences.
  */
 import { getGpu } from '../../gpu/device';
-import { runOnGpu } from '../engine/gpuRun';
-import { runOnCpu } from '../engine/cpuRun';
-import { viewWindow } from '../engine/shape';
-import { countVisits } from '../reference';
-import { randomInputs } from '../tensors/random';
-import type { AttentionShape } from '../engine/types';
-import type { CompiledProgram } from '../mask/types';
+import { runOnGpu } from '../../app/engine/gpuRun';
+import { runOnCpu } from '../../app/engine/cpuRun';
+import { viewWindow } from '../../app/engine/shape';
+import { countVisits } from '../../app/reference';
+import { randomInputs } from '../../app/tensors/random';
+import type { AttentionShape } from '../../app/engine/types';
+import type { CompiledProgram } from '../../app/mask/types';
 import { blockMaskDifference, relativeError, type ErrorReport } from './compare';
-import { compile } from '../mask/compile';
+import { compile } from '../../app/mask/compile';
 import { randomScenario, type RandomScenario } from './randomScenario';
-import { runScenario } from '../engine/run';
-import type { Scenario } from '../state/scenario';
+import { runScenario } from '../../app/engine/run';
+import { DEFAULT_SCENARIO, type Scenario } from '../../app/state/scenario';
+import { onGpuFault, type GpuFault } from '../../app/engine/gpuStatus';
+import {
+  PIPELINE_CACHE_SIZE,
+  cachedPipelineCount,
+  computePipeline,
+  kernelLayout,
+} from '../../gpu/resources';
 
 export interface EngineCase {
   shape: AttentionShape;
@@ -247,4 +254,193 @@ export async function timeStages(
   for (const [stage, xs] of Object.entries(runs)) gpuMs[stage] = median(xs);
   const referenceMs = withReference ? runOnCpu(program, shape, inputs, 0, 0).ms : null;
   return { gpu: gpuMs, referenceMs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// GPU faults, pipeline cache bound and main-thread work (e2e/gpu-faults.spec.ts,
+// e2e/memory-budget.spec.ts).
+
+const CAUSAL = 'def mask_mod(b, h, q_idx, kv_idx):\n    return q_idx >= kv_idx\n';
+const SMALL_SHAPE: AttentionShape = {
+  B: 1,
+  H: 2,
+  HKV: 2,
+  Q: 64,
+  KV: 64,
+  D: 16,
+  DV: 16,
+  blockQ: 32,
+  blockKV: 32,
+};
+
+type Outcome = { ok: true; allZero: boolean } | { ok: false; name: string; message: string };
+
+async function outcomeOf(run: () => Promise<{ outputs: { out: ArrayLike<number> } }>) {
+  try {
+    const result = await run();
+    const out = result.outputs.out;
+    let allZero = true;
+    for (let i = 0; i < out.length && allZero; i++) allZero = out[i] === 0;
+    return { ok: true, allZero } satisfies Outcome;
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    return { ok: false, name: e.name, message: e.message } satisfies Outcome;
+  }
+}
+
+/**
+ * A run whose program binds a parameter buffer smaller than its WGSL declares: every dispatch is
+ * invalid, which used to read back as zeros. It must fail with a clear message instead.
+ */
+export async function runWithInvalidDispatch(): Promise<Outcome> {
+  const gpu = await getGpu();
+  if (gpu.kind === 'none') throw new Error(gpu.reason);
+  const source = `A = 1\nB2 = 2\nC = 3\nD4 = 4\nE = 5\nF = 6\nG = 7\nH8 = 8\n\ndef mask_mod(b, h, q_idx, kv_idx):\n    return q_idx + A + B2 + C + D4 + E + F + G + H8 >= kv_idx\n`;
+  const program = compile(source);
+  if (program.paramWords.length < 8) throw new Error('the program should have 8 parameters');
+  const broken = { ...program, paramWords: new Uint32Array(4) };
+  return outcomeOf(() =>
+    runOnGpu(
+      gpu.context.device,
+      broken,
+      SMALL_SHAPE,
+      randomInputs(SMALL_SHAPE, 1),
+      viewWindow(SMALL_SHAPE, 0, 0),
+    ),
+  );
+}
+
+/** A run whose kernel WGSL does not build (as if the emitter had a bug). */
+export async function runWithBrokenWgsl(): Promise<Outcome> {
+  const gpu = await getGpu();
+  if (gpu.kind === 'none') throw new Error(gpu.reason);
+  const program = compile(CAUSAL);
+  const broken = { ...program, wgsl: `${program.wgsl}\nfn fm_broken( -> {\n` };
+  return outcomeOf(() =>
+    runOnGpu(
+      gpu.context.device,
+      broken,
+      SMALL_SHAPE,
+      randomInputs(SMALL_SHAPE, 1),
+      viewWindow(SMALL_SHAPE, 0, 0),
+    ),
+  );
+}
+
+function smallScenario(seed: number): Scenario {
+  return { ...DEFAULT_SCENARIO, code: CAUSAL, ...SMALL_SHAPE, seed };
+}
+
+/**
+ * An invalid call outside any run (an uncaptured error): the fault is reported to subscribers,
+ * and the next run asks for, and works on, a fresh device.
+ */
+export async function uncapturedErrorThenRun(): Promise<{
+  faults: GpuFault[];
+  newDevice: boolean;
+  next: Outcome;
+}> {
+  const first = await getGpu();
+  if (first.kind === 'none') throw new Error(first.reason);
+  const faults: GpuFault[] = [];
+  const unsubscribe = onGpuFault((fault) => faults.push(fault));
+  try {
+    // MAP_READ may only be combined with COPY_DST: a validation error nobody captures.
+    first.context.device.createBuffer({
+      size: 16,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE,
+    });
+    // Chromium delivers the event once the device has been ticked: wait for the queue first.
+    await first.context.device.queue.onSubmittedWorkDone();
+    const deadline = performance.now() + 10_000;
+    while (faults.length === 0 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const second = await getGpu();
+    const newDevice = second.kind === 'gpu' && second.context.device !== first.context.device;
+    const next = await outcomeOf(() => runScenario(smallScenario(3), compile(CAUSAL), null));
+    return { faults, newDevice, next };
+  } finally {
+    unsubscribe();
+  }
+}
+
+/**
+ * The device is destroyed while a run is at its attention stage: that run fails saying the
+ * device was lost (not an all-zero result, not a silent cancel), and the next run works on a new
+ * device.
+ */
+export async function deviceLostDuringRun(): Promise<{ during: Outcome; after: Outcome }> {
+  const gpu = await getGpu();
+  if (gpu.kind === 'none') throw new Error(gpu.reason);
+  const device = gpu.context.device;
+  const program = compile(CAUSAL);
+  const during = await outcomeOf(() =>
+    runScenario(smallScenario(4), program, null, {
+      onProgress: (_fraction, stage) => {
+        if (stage === 'attention') device.destroy();
+      },
+    }),
+  );
+  const after = await outcomeOf(() => runScenario(smallScenario(4), program, null));
+  return { during, after };
+}
+
+/** Compiles `count` distinct small pipelines and reports how many the device's cache holds. */
+export async function pipelineCacheAfter(
+  count: number,
+): Promise<{ cached: number; bound: number }> {
+  const gpu = await getGpu();
+  if (gpu.kind === 'none') throw new Error(gpu.reason);
+  const device = gpu.context.device;
+  const layout = kernelLayout(device, 'cacheProbe', ['read_write']);
+  for (let i = 0; i < count; i++) {
+    const code = `@group(0) @binding(0) var<storage, read_write> out: array<u32>;\n@compute @workgroup_size(1) fn main() { out[0] = ${i}u; }\n`;
+    await computePipeline(device, layout, 'cacheProbe.wgsl', code, 'main');
+  }
+  return { cached: cachedPipelineCount(device), bound: PIPELINE_CACHE_SIZE };
+}
+
+export interface TimedRun {
+  ok: boolean;
+  message: string;
+  backend: string;
+  ms: number;
+  /** Main-thread tasks over 50 ms while the run was prepared and ran (Long Tasks API). */
+  longTasks: number[];
+  outNaN: number;
+}
+
+/**
+ * Runs a scenario through the engine's public entry and measures, with the Long Tasks API, every
+ * main-thread task over 50 ms from the call until the result is back.
+ */
+export async function timeScenario(scenario: Scenario): Promise<TimedRun> {
+  // The harness compiles on its own main thread (the page compiles in a worker): not measured.
+  const program = compile(scenario.code);
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(Math.round(entry.duration));
+  });
+  observer.observe({ type: 'longtask' });
+  const start = performance.now();
+  let outcome: Omit<TimedRun, 'longTasks' | 'ms'>;
+  try {
+    const result = await runScenario(scenario, program, null);
+    outcome = { ok: true, message: '', backend: result.backend, outNaN: -1 };
+    // Let the observer hear about the last task before it is disconnected.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const ms = performance.now() - start;
+    observer.disconnect();
+    let nan = 0;
+    const out = result.outputs.out;
+    for (let i = 0; i < out.length; i += 97) if (Number.isNaN(out[i])) nan++;
+    return { ...outcome, outNaN: nan, ms, longTasks };
+  } catch (error) {
+    const ms = performance.now() - start;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    observer.disconnect();
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, message, backend: '', outNaN: 0, ms, longTasks };
+  }
 }

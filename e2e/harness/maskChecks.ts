@@ -8,8 +8,8 @@ import {
   type ProbeGrid,
   type ProbePipeline,
 } from '../../gpu/programProbe';
-import { checkSource, compile, MaskCompileError, type CompiledProgram } from '../mask';
-import { boundsOf } from '../mask/bounds';
+import { checkSource, compile, MaskCompileError, type CompiledProgram } from '../../app/mask';
+import { boundsOf } from '../../app/mask/bounds';
 
 export interface ProgramGpuResult {
   /** The compile error's formatted text, when the program did not compile (then nothing ran). */

@@ -4,16 +4,16 @@
  * the picture's scores, probabilities and mask, the BlockMask, the out and lse the kernel wrote,
  * and the counting kernel's tallies of the blocks it visited.
  */
-import { runScenario } from '../engine/run';
-import type { AttentionShape, RunResult } from '../engine/types';
-import { compile } from '../mask/compile';
-import { PRESETS } from '../mask/presets';
-import { createTracer } from '../mask/trace';
-import type { CompiledProgram } from '../mask/types';
-import { explainCell, listedState, type BlockKind } from '../reference/explainCell';
-import { walkthrough } from '../reference/walkthrough';
-import { DEFAULT_SCENARIO, type Scenario } from '../state/scenario';
-import { createRandom, type Random } from '../tensors/random';
+import { runScenario } from '../../app/engine/run';
+import type { AttentionShape, RunResult } from '../../app/engine/types';
+import { compile } from '../../app/mask/compile';
+import { PRESETS } from '../../app/mask/presets';
+import { createTracer } from '../../app/mask/trace';
+import type { CompiledProgram } from '../../app/mask/types';
+import { explainCell, listedState, type BlockKind } from '../../app/reference/explainCell';
+import { walkthrough } from '../../app/reference/walkthrough';
+import { DEFAULT_SCENARIO, type Scenario } from '../../app/state/scenario';
+import { createRandom, type Random } from '../../app/tensors/random';
 import { compareProgramWithReference } from './engineChecks';
 
 const BLOCK_SIZES = [1, 2, 3, 4, 5, 8, 16];

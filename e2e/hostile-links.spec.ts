@@ -1,0 +1,113 @@
+import { expect, test, type CDPSession, type Page } from '@playwright/test';
+import { createDeflateRaw } from 'node:zlib';
+import { DEFAULT_URL_LIMITS } from '../app/url';
+import { bytesToBase64url } from '../app/url/base64url';
+import { openPlayground, watchErrors } from './helpers';
+
+// Hostile links in the real page (issue 12): a z= link that unpacks to hundreds of megabytes
+// must be refused while the page's memory stays bounded and its main thread stays free.
+// Chromium's DecompressionStream inflates a whole written chunk eagerly, so this is the test the
+// Node unit test cannot be: only here does feeding the compressed bytes in slices matter.
+
+/** The bomb unpacks to this many bytes of `code=aaaa…` (the hash stays under the 1 MiB cap). */
+const BOMB_BYTES = 760 * 2 ** 20;
+/** Peak JS heap plus ArrayBuffer backing stores allowed while the bomb is refused. */
+const MAX_PEAK_BYTES = 200 * 2 ** 20;
+/** The longest main-thread task allowed while the link is read. */
+const MAX_TASK_MS = 200;
+
+/** `#v=1&z=…`: deflate-raw of `v=1&code=` and BOMB_BYTES letters, made by streaming zlib. */
+async function bombHash(): Promise<string> {
+  const deflate = createDeflateRaw({ level: 9 });
+  const chunks: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    deflate.on('end', resolve);
+    deflate.on('error', reject);
+  });
+  deflate.write('v=1&code=');
+  const block = Buffer.alloc(2 ** 20, 'a');
+  for (let i = 0; i < BOMB_BYTES / block.length; i++) {
+    if (!deflate.write(block)) await new Promise((resolve) => deflate.once('drain', resolve));
+  }
+  deflate.end();
+  await ended;
+  return `#v=1&z=${bytesToBase64url(Buffer.concat(chunks))}`;
+}
+
+/** JS heap in use plus the backing stores of ArrayBuffers (where inflated chunks live). */
+async function heapBytes(cdp: CDPSession): Promise<number> {
+  const usage = (await cdp.send('Runtime.getHeapUsage')) as {
+    usedSize: number;
+    backingStorageSize?: number;
+  };
+  return usage.usedSize + (usage.backingStorageSize ?? 0);
+}
+
+/** Starts recording long tasks in the page; `longestTask` reads the longest so far. */
+async function watchLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const probe = window as unknown as { longestTaskMs: number };
+    probe.longestTaskMs = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        probe.longestTaskMs = Math.max(probe.longestTaskMs, entry.duration);
+      }
+    }).observe({ type: 'longtask' });
+  });
+}
+
+async function longestTask(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { longestTaskMs: number }).longestTaskMs);
+}
+
+test('a z= link that unpacks to 760 MB is refused with bounded memory and no long task', async ({
+  page,
+}) => {
+  const hash = await bombHash();
+  expect(hash.length).toBeLessThanOrEqual(DEFAULT_URL_LIMITS.maxHashChars);
+  const errors = watchErrors(page);
+  await openPlayground(page);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Runtime.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const baseline = await heapBytes(cdp);
+  await watchLongTasks(page);
+  const loads = Number(await page.getByTestId('link-status').getAttribute('data-loads'));
+
+  // Sample the heap from outside the page while the link is read, until the banner shows.
+  let peak = baseline;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, await heapBytes(cdp).catch(() => peak));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  const started = Date.now();
+  await page.evaluate((h) => {
+    window.location.hash = h;
+  }, hash);
+  await expect(page.getByTestId('link-status')).toHaveAttribute('data-loads', String(loads + 1));
+  const settledMs = Date.now() - started;
+  sampling = false;
+  await sampler;
+
+  const problems = page.getByTestId('link-problems');
+  await expect(problems).toContainText(
+    `unpacks to more than ${DEFAULT_URL_LIMITS.maxInflatedBytes} bytes`,
+  );
+  // The page still answers, and still runs the (default) scenario.
+  expect(await page.evaluate(() => 1 + 1)).toBe(2);
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
+  const longest = await longestTask(page);
+  const mib = (n: number) => (n / 2 ** 20).toFixed(1);
+  console.log(
+    `zip-bomb link (${hash.length} chars, ${mib(BOMB_BYTES)} MiB unpacked): settled in ` +
+      `${settledMs} ms, heap+buffers ${mib(baseline)} -> peak ${mib(peak)} MiB, ` +
+      `longest task ${longest.toFixed(0)} ms`,
+  );
+  expect(peak, `peak ${mib(peak)} MiB`).toBeLessThan(MAX_PEAK_BYTES);
+  expect(longest).toBeLessThan(MAX_TASK_MS);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,135 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeNpy } from '../app/tensors/npy';
+import { openPlayground, runCount, waitForRunAfter, watchErrors } from './helpers';
+
+// Hostile uploads in the real page (issue 12): files are parsed in a Web Worker, so even a large
+// JSON file leaves the main thread free; deep nesting gets a message, not a stack overflow; and
+// a small [S, D] file that would expand to 256 MiB is refused from the shapes, before expanding.
+
+/** The longest main-thread task allowed while a file is read. */
+const MAX_TASK_MS = 200;
+
+async function watchLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const probe = window as unknown as { longestTaskMs: number };
+    probe.longestTaskMs = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        probe.longestTaskMs = Math.max(probe.longestTaskMs, entry.duration);
+      }
+    }).observe({ type: 'longtask' });
+  });
+}
+
+/** The longest task since the last call (and starts a new measurement). */
+async function takeLongestTask(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const probe = window as unknown as { longestTaskMs: number };
+    const longest = probe.longestTaskMs;
+    probe.longestTaskMs = 0;
+    return longest;
+  });
+}
+
+/**
+ * Chooses a file for Q. Large files go through a file on disk: Playwright hands a buffer to the
+ * page as base64 that the page itself decodes (a long task of the test's own making), while a
+ * path is given to the browser directly, as a user's file is.
+ */
+async function upload(page: Page, name: string, buffer: Buffer): Promise<void> {
+  const input = page.getByTestId('upload-input-q');
+  if (buffer.length < 1_000_000) {
+    await input.setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+    return;
+  }
+  const path = join(test.info().outputPath(), name);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, buffer);
+  await input.setInputFiles(path);
+}
+
+test('hostile files are read off the main thread and refused with short messages', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await openPlayground(page);
+  await watchLongTasks(page);
+  const error = page.getByTestId('upload-error-q');
+  const report: string[] = [];
+
+  const cases: [string, Buffer, RegExp][] = [
+    [
+      'deep.json',
+      Buffer.from(`${'['.repeat(100_000)}1${']'.repeat(100_000)}`),
+      /^deep\.json: the JSON nests more than 32 levels deep/,
+    ],
+    [
+      'long_string.json',
+      Buffer.from(`[["${'x'.repeat(1_700_000)}"]]`),
+      /^long_string\.json: found "x{200}…" where a finite number was expected\.$/,
+    ],
+    // 4 million numbers (24 MB of text): seconds of parsing, none of it on the page.
+    [
+      'wide.json',
+      Buffer.from(`[${'0.25,'.repeat(4_000_000)}1]`),
+      /^Q \(wide\.json\) has shape \[4000001\], which fits none of the layouts/,
+    ],
+    [
+      'deep_shape.safetensors',
+      (() => {
+        const header = `{"q": {"dtype": "F32", "shape": ${'['.repeat(100_000)}1${']'.repeat(100_000)}, "data_offsets": [0, 4]}}`;
+        const length = Buffer.alloc(8);
+        length.writeBigUInt64LE(BigInt(header.length));
+        return Buffer.concat([length, Buffer.from(header), Buffer.alloc(4)]);
+      })(),
+      /^deep_shape\.safetensors: the header nests more than 8 levels deep/,
+    ],
+  ];
+  for (const [name, buffer, message] of cases) {
+    await takeLongestTask(page);
+    const started = Date.now();
+    await upload(page, name, buffer);
+    await expect(error).toHaveText(message, { timeout: 30_000 });
+    const ms = Date.now() - started;
+    const longest = await takeLongestTask(page);
+    report.push(`${name}: message in ${ms} ms, longest task ${longest.toFixed(0)} ms`);
+    expect((await error.textContent())?.length ?? 0).toBeLessThan(600);
+    expect(longest, `${name}: longest task`).toBeLessThan(MAX_TASK_MS);
+  }
+  console.log(report.join('\n'));
+  expect(errors).toEqual([]);
+});
+
+test('a 0.5 MiB [S, D] upload that would expand to 256 MiB is refused before expanding', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await openPlayground(page);
+  // Sizes that keep every intermediate run small: Q grows only once the upload supplies Q, and
+  // K and V stay 10 long.
+  const q = writeNpy({ shape: [2048, 64], dtype: '<f4', data: new Float32Array(2048 * 64) });
+  await upload(page, 'q_sd.npy', Buffer.from(q));
+  await page.getByTestId('shape-D').fill('64');
+  let before = await runCount(page);
+  await page.getByTestId('shape-Q').fill('2048');
+  await waitForRunAfter(page, before);
+  before = await runCount(page);
+  await page.getByTestId('shape-H').fill('64');
+  await waitForRunAfter(page, before);
+  await watchLongTasks(page);
+  before = await runCount(page);
+  await page.getByTestId('shape-B').fill('8');
+  await waitForRunAfter(page, before, 'error');
+  const expected =
+    'The uploaded Q expands to [B, H, S, D] float32 arrays of 268,435,456 bytes (256.0 MiB) for ' +
+    'this scenario (Q: B=8, H=64, Q=2048, D=64), over the budget of 134,217,728 bytes ' +
+    '(128.0 MiB) for uploaded inputs.';
+  await expect(page.getByTestId('upload-error-q')).toContainText(expected);
+  await expect(page.getByTestId('run-error')).toContainText(expected);
+  const longest = await takeLongestTask(page);
+  console.log(`expanding [S, D] upload: refused, longest task ${longest.toFixed(0)} ms`);
+  expect(longest).toBeLessThan(MAX_TASK_MS);
+  expect(errors).toEqual([]);
+});
