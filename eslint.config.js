@@ -5,7 +5,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 /**
- * The import arrows of DESIGN.md's layout table. Each entry forbids, for the files it names,
+ * The import arrows of the README's layout table. Each entry forbids, for the files it names,
  * imports whose path matches one of the regexes. Paths are matched as written in the import,
  * relative or bare, so `../../gpu/device` and `gpu/device` are both caught.
  */

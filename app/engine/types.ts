@@ -3,7 +3,7 @@
  * results can cross a Web Worker boundary and be compared field by field in tests.
  */
 
-/** The sizes of one attention problem (SPEC.md section 3). */
+/** The sizes of one attention problem (docs/blockmask.md). */
 export interface AttentionShape {
   B: number;
   /** Query heads. */
@@ -21,7 +21,7 @@ export interface AttentionShape {
 }
 
 /**
- * PyTorch's BlockMask (SPEC.md section 2). `B` and `H` are the mask's own sizes: 1 when the
+ * PyTorch's BlockMask (docs/blockmask.md). `B` and `H` are the mask's own sizes: 1 when the
  * mask does not depend on that index, broadcast by the kernel as `b % B`, `h % H`.
  * Arrays are row-major in the shapes the field comments give.
  */
@@ -69,7 +69,7 @@ export interface AttentionOutputs {
   lse: Float32Array | Float64Array;
 }
 
-/** What the picture of one (b, h) is drawn from (SPEC.md section 4). */
+/** What the picture of one (b, h) is drawn from (docs/picture.md). */
 export interface ScoreView {
   b: number;
   h: number;
@@ -107,7 +107,7 @@ export interface RunResult {
   outputs: AttentionOutputs;
   view: ScoreView;
   timings: StageTiming[];
-  /** SPEC.md section 2: 100 * (1 - computed / total) over B*H*nQ*nKV of the broadcast mask. */
+  /** docs/blockmask.md: 100 * (1 - computed / total) over B*H*nQ*nKV of the broadcast mask. */
   sparsity: number;
   computedBlocks: number;
   totalBlocks: number;

@@ -5,7 +5,7 @@ import { PRESETS, presetById, type Preset } from './presets';
 
 /**
  * Each preset's program, compiled and evaluated on the CPU back end at its example settings,
- * against the rule SPEC.md section 5 states for it (or, for the masks attention-gym added later,
+ * against the rule its card and docs/presets.md state for it (or, for the masks attention-gym added later,
  * the rule of its attention-gym file), written here again in plain TypeScript from the rule and
  * the example values (not from the .py files).
  */
@@ -24,7 +24,7 @@ function packedDocuments(lengths: number[]): { docOf: number[]; startOf: number[
   return { docOf, startOf };
 }
 
-/** SPEC.md's NATTEN: centre clamped to [k/2, n-1-k/2], then |centre - kv| <= k/2 on both axes. */
+/** NATTEN: centre clamped to [k/2, n-1-k/2], then |centre - kv| <= k/2 on both axes. */
 function nattenAllows(
   canvas: number,
   kernel: number,
@@ -255,7 +255,7 @@ describe('preset catalogue', () => {
     }
   });
 
-  it('offers every row of SPEC.md section 5 and attention-gym’s later masks, each with a rule here', () => {
+  it('offers every mask of docs/presets.md, each with a rule here', () => {
     expect(PRESETS.map((p) => p.id).sort()).toEqual(Object.keys(MASK_RULES).sort());
     expect(
       PRESETS.filter((p) => p.kind === 'score')
@@ -284,7 +284,7 @@ describe.each(PRESETS.map((p) => [p.id, p] as const))('preset %s', (id, preset) 
     expect(program.hasScoreMod).toBe(preset.kind === 'score');
   });
 
-  it('gives SPEC.md’s dense mask at its example settings', () => {
+  it('gives its rule’s dense mask at its example settings', () => {
     const program = compile(preset.source);
     const actual = denseRows(preset, (b, h, q, kv) => program.mask(b, h, q, kv));
     expect(actual).toEqual(denseRows(preset, MASK_RULES[id]));
@@ -300,7 +300,7 @@ describe.each(PRESETS.map((p) => [p.id, p] as const))('preset %s', (id, preset) 
 describe.each(PRESETS.filter((p) => p.kind === 'score').map((p) => [p.id, p] as const))(
   'score preset %s',
   (id, preset) => {
-    it('gives SPEC.md’s score_mod on random scores', () => {
+    it('gives its rule’s score_mod on random scores', () => {
       const program = compile(preset.source);
       const random = seededRandom(SEED);
       const rule = SCORE_RULES[id];

@@ -1,5 +1,5 @@
 /**
- * The preset catalogue: every mask and score mod of SPEC.md section 5, and the masks attention-gym
+ * The preset catalogue: every mask and score mod of attention-gym's catalogue (docs/presets.md), and the masks attention-gym
  * added since (sliding tile attention, Sparse VideoGen, JetSpec), each a program in the mask
  * language (`presets/<id>.py`, plain text a PyTorch user would recognise) with the example
  * settings it is shown at. The programs are loaded as raw text so what the user reads and edits is
@@ -34,7 +34,7 @@ import tiledNatten from './presets/tiled_natten.py?raw';
 import tree from './presets/tree.py?raw';
 import visionCrossAttention from './presets/vision_cross_attention.py?raw';
 
-/** The sizes a preset is shown at: SPEC.md section 5's example settings, or the preset's own. */
+/** The sizes a preset is shown at: the example settings of docs/presets.md, or the preset's own. */
 export interface PresetExample {
   Q: number;
   KV: number;

@@ -2,7 +2,7 @@ import type { AttentionInputs, AttentionShape, BlockMaskData } from '../engine/t
 import type { MaskFn, ScoreFn } from './types';
 
 /**
- * The float64 oracle for flex_attention's forward pass (SPEC.md section 3), written to follow the
+ * The float64 oracle for flex_attention's forward pass (docs/blockmask.md), written to follow the
  * kernel's visiting order literally rather than to be fast: per query block, the partial blocks
  * (score_mod, then mask_mod), then the full blocks (score_mod only); empty blocks are never
  * touched. The softmax is two-pass (max, then sum), which in float64 equals the kernel's online

@@ -128,7 +128,7 @@ describe('createBlockMask, worked by hand', () => {
   }, 20000);
 });
 
-/** The literal recipe of SPEC.md section 2, with the dense padded mask, for cross-checking. */
+/** The literal recipe of docs/blockmask.md, with the dense padded mask, for cross-checking. */
 function denseRecipe(
   mask: MaskFn,
   B: number,

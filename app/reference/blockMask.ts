@@ -2,7 +2,7 @@ import type { BlockMaskData } from '../engine/types';
 import type { MaskFn } from './types';
 
 /**
- * PyTorch's create_block_mask (SPEC.md section 2), computed on the CPU.
+ * PyTorch's create_block_mask (docs/blockmask.md), computed on the CPU.
  *
  * The mask is evaluated at every (b, h, q, kv) inside the lengths, but the dense [B, H, Q, KV]
  * tensor is never held: each element only bumps its block's count of True. Padding past Q / KV is

@@ -43,7 +43,7 @@ export interface CellExplanation {
     inBoundsElements: number;
     /** blockQ * blockKV: the padded size a full block must fill. */
     capacity: number;
-    /** The state the count gives (SPEC.md section 2); equals `state` when all is well. */
+    /** The state the count gives (docs/blockmask.md); equals `state` when all is well. */
     countedState: BlockKind;
   };
   kernel: KernelAction;

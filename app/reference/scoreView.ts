@@ -2,7 +2,7 @@ import type { AttentionInputs, AttentionShape, ScoreView } from '../engine/types
 import type { MaskFn, ScoreFn } from './types';
 
 /**
- * What the picture of one (b, h) is drawn from (SPEC.md section 4), full size (no
+ * What the picture of one (b, h) is drawn from (docs/picture.md), full size (no
  * downsampling): the modified scores with -Infinity where masked, the probabilities
  * exp(score - lse) from the given lse (so they are the ones the forward pass normalised with),
  * and the mask itself.

@@ -1,5 +1,5 @@
 /**
- * The two user functions the reference runs, as plain JavaScript callbacks (SPEC.md section 1).
+ * The two user functions the reference runs, as plain JavaScript callbacks (docs/blockmask.md).
  * The engine wraps a CompiledProgram's evaluator in these; tests write them inline.
  */
 

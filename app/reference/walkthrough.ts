@@ -3,7 +3,7 @@ import { blockRow } from './attention';
 import type { MaskFn, ScoreFn } from './types';
 
 /**
- * The forward pass of one query block, step by step, as the kernel takes it (SPEC.md section 3):
+ * The forward pass of one query block, step by step, as the kernel takes it (docs/blockmask.md):
  * the partial blocks in the BlockMask's list order (score_mod, then mask_mod), then the full
  * blocks (score_mod only); empty blocks are never visited. For one query row it keeps the online
  * softmax state after every step: the running max m, the running sum l of exp(s - m) and the

@@ -25,7 +25,7 @@ export function nest(data: ArrayLike<number>, shape: readonly number[]): NestedN
   return shape.length === 0 ? [] : build(0, 0);
 }
 
-/** PyTorch's BlockMask fields (SPEC.md section 2), each as nested lists of its shape. */
+/** PyTorch's BlockMask fields (docs/blockmask.md), each as nested lists of its shape. */
 export function blockMaskJson(bm: BlockMaskData) {
   const rows = [bm.B, bm.H, bm.nQ];
   const cols = [bm.B, bm.H, bm.nKV];

@@ -2,7 +2,7 @@ import { clipForMessage } from './bounded';
 import { formatShape, TensorFileError, type Tensor } from './tensor';
 
 /**
- * The Q/K/V layouts people save (SPEC.md section 6), and conversion to PyTorch attention's
+ * The Q/K/V layouts people save (docs/tensor-files.md), and conversion to PyTorch attention's
  * [B, H, S, D]. A layout without a B (or H) axis is one batch item (or head), repeated over
  * every batch item (or head) of the scenario.
  */

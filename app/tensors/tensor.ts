@@ -2,7 +2,7 @@
  * The in-memory tensor that .npy and .safetensors files read into and are written from.
  */
 
-/** The NumPy dtypes flexmask reads and writes (SPEC.md section 6). */
+/** The NumPy dtypes flexmask reads and writes (docs/tensor-files.md). */
 export type DType = '<f4' | '<f8' | '<f2' | '<i4' | '<i8' | '|b1' | '|u1';
 
 /**

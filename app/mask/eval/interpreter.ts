@@ -252,15 +252,15 @@ export class Interpreter {
     if (frame?.module.isUser) this.covered.add(s);
     switch (s.kind) {
       case 'expr':
-        this.eval(s.value, scope);
+        this.evaluate(s.value, scope);
         return NORMAL;
       case 'assign': {
-        const value = this.eval(s.value, scope);
+        const value = this.evaluate(s.value, scope);
         for (const target of s.targets) this.assign(target, value, scope, s);
         return NORMAL;
       }
       case 'annassign':
-        if (s.value) this.assign(s.target, this.eval(s.value, scope), scope, s);
+        if (s.value) this.assign(s.target, this.evaluate(s.value, scope), scope, s);
         return NORMAL;
       case 'augassign':
         this.augAssign(s, scope);
@@ -280,10 +280,10 @@ export class Interpreter {
         );
         return NORMAL;
       case 'return':
-        this.returnValue = s.value ? this.eval(s.value, scope) : NONE;
+        this.returnValue = s.value ? this.evaluate(s.value, scope) : NONE;
         return RETURN;
       case 'if':
-        return this.truth(this.eval(s.test, scope), s.test.span)
+        return this.truth(this.evaluate(s.test, scope), s.test.span)
           ? this.execBlock(s.body, scope)
           : this.execBlock(s.orelse, scope);
       case 'for':
@@ -299,8 +299,8 @@ export class Interpreter {
       case 'nonlocal':
         return NORMAL;
       case 'assert':
-        if (!this.truth(this.eval(s.test, scope), s.test.span)) {
-          const args = s.msg ? [this.eval(s.msg, scope)] : [];
+        if (!this.truth(this.evaluate(s.test, scope), s.test.span)) {
+          const args = s.msg ? [this.evaluate(s.msg, scope)] : [];
           throw new PyRaise(this.runtime.exception('AssertionError', args), []);
         }
         return NORMAL;
@@ -310,7 +310,7 @@ export class Interpreter {
         return this.execTry(s, scope);
       case 'with':
         for (const item of s.items) {
-          const context = this.eval(item.context, scope);
+          const context = this.evaluate(item.context, scope);
           if (item.target) this.assign(item.target, context, scope, s);
         }
         return this.execBlock(s.body, scope);
@@ -352,7 +352,7 @@ export class Interpreter {
   }
 
   private execFor(s: StmtOf<'for'>, scope: Scope): Completion {
-    for (const item of this.iterate(this.eval(s.iter, scope), s.iter.span)) {
+    for (const item of this.iterate(this.evaluate(s.iter, scope), s.iter.span)) {
       this.assign(s.target, item, scope, s);
       const done = this.execBlock(s.body, scope);
       if (done === BREAK) return NORMAL;
@@ -362,7 +362,7 @@ export class Interpreter {
   }
 
   private execWhile(s: StmtOf<'while'>, scope: Scope): Completion {
-    while (this.truth(this.eval(s.test, scope), s.test.span)) {
+    while (this.truth(this.evaluate(s.test, scope), s.test.span)) {
       this.budget.step();
       const done = this.execBlock(s.body, scope);
       if (done === BREAK) return NORMAL;
@@ -382,7 +382,7 @@ export class Interpreter {
         const handler = s.handlers.find(
           (h) =>
             h.type === undefined ||
-            this.runtime.matches(raised.exception, this.eval(h.type, scope)),
+            this.runtime.matches(raised.exception, this.evaluate(h.type, scope)),
         );
         if (!handler) throw raised;
         if (handler.name) this.bind(handler.name, raised.exception, scope);
@@ -412,7 +412,7 @@ export class Interpreter {
         [],
       );
     }
-    const value = this.eval(s.exc, scope);
+    const value = this.evaluate(s.exc, scope);
     if (value.kind === 'exception') return new PyRaise(value, []);
     if (value.kind === 'class' && this.runtime.isExceptionClass(value)) {
       return new PyRaise({ kind: 'exception', cls: value, args: [] }, []);
@@ -492,13 +492,13 @@ export class Interpreter {
         this.unpack(target.elts, value, scope, target.span);
         return;
       case 'subscript': {
-        const container = this.eval(target.value, scope);
+        const container = this.evaluate(target.value, scope);
         const index = this.subscriptIndex(target, scope);
         this.ops.setItem(container, index, value, target.span);
         return;
       }
       case 'attribute': {
-        const object = this.eval(target.value, scope);
+        const object = this.evaluate(target.value, scope);
         this.setAttribute(object, target.attr, value, target.attrSpan);
         return;
       }
@@ -555,26 +555,26 @@ export class Interpreter {
       const current = this.lookup(target.id, scope);
       this.bind(
         target.id,
-        this.ops.inplace(s.op, current, this.eval(s.value, scope), s.span),
+        this.ops.inplace(s.op, current, this.evaluate(s.value, scope), s.span),
         scope,
       );
       return;
     }
     if (target.kind === 'subscript') {
-      const container = this.eval(target.value, scope);
+      const container = this.evaluate(target.value, scope);
       const index = this.subscriptIndex(target, scope);
       const current = this.ops.getItem(container, index, target.span);
-      const updated = this.ops.inplace(s.op, current, this.eval(s.value, scope), s.span);
+      const updated = this.ops.inplace(s.op, current, this.evaluate(s.value, scope), s.span);
       this.ops.setItem(container, index, updated, target.span);
       return;
     }
     if (target.kind === 'attribute') {
-      const object = this.eval(target.value, scope);
+      const object = this.evaluate(target.value, scope);
       const current = this.getAttribute(object, target.attr, target.attrSpan);
       this.setAttribute(
         object,
         target.attr,
-        this.ops.inplace(s.op, current, this.eval(s.value, scope), s.span),
+        this.ops.inplace(s.op, current, this.evaluate(s.value, scope), s.span),
         target.attrSpan,
       );
       return;
@@ -590,7 +590,7 @@ export class Interpreter {
     }
     if (target.kind === 'subscript') {
       this.ops.delItem(
-        this.eval(target.value, scope),
+        this.evaluate(target.value, scope),
         this.subscriptIndex(target, scope),
         target.span,
       );
@@ -789,7 +789,7 @@ export class Interpreter {
 
   // ---- expressions -----------------------------------------------------------------------
 
-  eval(e: Expr, scope: Scope): PyValue {
+  evaluate(e: Expr, scope: Scope): PyValue {
     this.budget.step();
     this.exprSpan = e.span;
     if (this.frames.length > 0 && this.frames[this.frames.length - 1].module.isUser)
@@ -823,13 +823,13 @@ export class Interpreter {
       case 'starred':
         return this.raise('SyntaxError', "can't use starred expression here");
       case 'unary': {
-        const operand = this.eval(e.operand, scope);
+        const operand = this.evaluate(e.operand, scope);
         this.exprSpan = e.span;
         return this.ops.unary(e.op, operand, this.userSpan(e.span));
       }
       case 'binary': {
-        const left = this.eval(e.left, scope);
-        const right = this.eval(e.right, scope);
+        const left = this.evaluate(e.left, scope);
+        const right = this.evaluate(e.right, scope);
         this.exprSpan = e.span;
         return this.ops.binary(e.op, left, right, this.userSpan(e.span));
       }
@@ -838,11 +838,11 @@ export class Interpreter {
       case 'compare':
         return this.evalCompare(e, scope);
       case 'ifexp':
-        return this.truth(this.eval(e.test, scope), e.test.span)
-          ? this.eval(e.body, scope)
-          : this.eval(e.orelse, scope);
+        return this.truth(this.evaluate(e.test, scope), e.test.span)
+          ? this.evaluate(e.body, scope)
+          : this.evaluate(e.orelse, scope);
       case 'subscript': {
-        const container = this.eval(e.value, scope);
+        const container = this.evaluate(e.value, scope);
         const index = this.subscriptIndex(e, scope);
         this.exprSpan = e.span;
         const hint =
@@ -856,14 +856,14 @@ export class Interpreter {
       case 'slice':
         return {
           kind: 'slice',
-          start: e.lower ? this.eval(e.lower, scope) : NONE,
-          stop: e.upper ? this.eval(e.upper, scope) : NONE,
-          step: e.step ? this.eval(e.step, scope) : NONE,
+          start: e.lower ? this.evaluate(e.lower, scope) : NONE,
+          stop: e.upper ? this.evaluate(e.upper, scope) : NONE,
+          step: e.step ? this.evaluate(e.step, scope) : NONE,
         };
       case 'call':
         return this.evalCall(e, scope);
       case 'attribute': {
-        const object = this.eval(e.value, scope);
+        const object = this.evaluate(e.value, scope);
         this.exprSpan = e.span;
         return this.getAttribute(object, e.attr, e.attrSpan);
       }
@@ -872,7 +872,7 @@ export class Interpreter {
       case 'comprehension':
         return this.evalComprehension(e, scope);
       case 'namedexpr': {
-        const value = this.eval(e.value, scope);
+        const value = this.evaluate(e.value, scope);
         // Python binds the walrus target in the enclosing function, past any comprehension.
         let target = scope;
         while (this.comprehensionScopes.has(target) && target.parent) target = target.parent;
@@ -886,8 +886,8 @@ export class Interpreter {
     const out: PyValue[] = [];
     for (const elt of elts) {
       if (elt.kind === 'starred') {
-        for (const item of this.iterate(this.eval(elt.value, scope), elt.span)) out.push(item);
-      } else out.push(this.eval(elt, scope));
+        for (const item of this.iterate(this.evaluate(elt.value, scope), elt.span)) out.push(item);
+      } else out.push(this.evaluate(elt, scope));
       if (out.length > this.budget.limits.maxCollectionItems)
         this.budget.checkItems(out.length, 'collection');
     }
@@ -898,13 +898,13 @@ export class Interpreter {
     const dict: PyDict = { kind: 'dict', entries: new Map() };
     for (const entry of e.entries) {
       if ('unpack' in entry) {
-        const other = this.eval(entry.unpack, scope);
+        const other = this.evaluate(entry.unpack, scope);
         if (other.kind !== 'dict')
           this.raise('TypeError', `'${typeName(other)}' object is not a mapping`);
         for (const [k, v] of other.entries) dict.entries.set(k, v);
       } else {
-        const key = this.eval(entry.key, scope);
-        this.runtime.dictSet(dict, key, this.eval(entry.value, scope));
+        const key = this.evaluate(entry.key, scope);
+        this.runtime.dictSet(dict, key, this.evaluate(entry.value, scope));
       }
     }
     return dict;
@@ -913,7 +913,7 @@ export class Interpreter {
   private evalBoolOp(e: ExprOf<'boolop'>, scope: Scope): PyValue {
     let value: PyValue = NONE;
     for (const operand of e.values) {
-      value = this.eval(operand, scope);
+      value = this.evaluate(operand, scope);
       const t = this.truth(value, operand.span);
       if (e.op === 'and' ? !t : t) return value;
     }
@@ -921,10 +921,10 @@ export class Interpreter {
   }
 
   private evalCompare(e: ExprOf<'compare'>, scope: Scope): PyValue {
-    let left = this.eval(e.left, scope);
+    let left = this.evaluate(e.left, scope);
     let result: PyValue = pyBool(true);
     for (let k = 0; k < e.ops.length; k += 1) {
-      const right = this.eval(e.comparators[k], scope);
+      const right = this.evaluate(e.comparators[k], scope);
       this.exprSpan = e.span;
       const r = this.ops.compare(e.ops[k], left, right, this.userSpan(e.span));
       if (k === e.ops.length - 1)
@@ -941,7 +941,7 @@ export class Interpreter {
   }
 
   private subscriptIndex(e: ExprOf<'subscript'>, scope: Scope): PyValue {
-    if (!e.tuple && e.indices.length === 1) return this.eval(e.indices[0], scope);
+    if (!e.tuple && e.indices.length === 1) return this.evaluate(e.indices[0], scope);
     return { kind: 'tuple', items: this.evalItems(e.indices, scope) };
   }
 
@@ -952,7 +952,7 @@ export class Interpreter {
         out += part.value;
         continue;
       }
-      const value = this.eval(part.value, scope);
+      const value = this.evaluate(part.value, scope);
       const converted =
         part.conversion === 'r' ||
         part.conversion === 'a' ||
@@ -971,12 +971,12 @@ export class Interpreter {
   // ---- calls -----------------------------------------------------------------------------
 
   private evalCall(e: ExprOf<'call'>, scope: Scope): PyValue {
-    const fn = this.eval(e.func, scope);
+    const fn = this.evaluate(e.func, scope);
     const positional = this.evalItems(e.args, scope);
     const keywords = new Map<string, PyValue>();
     for (const k of e.keywords) {
       if (k.name === undefined) {
-        const mapping = this.eval(k.value, scope);
+        const mapping = this.evaluate(k.value, scope);
         if (mapping.kind !== 'dict')
           this.raise('TypeError', `argument after ** must be a mapping, not ${typeName(mapping)}`);
         for (const entry of mapping.entries.values()) {
@@ -996,7 +996,7 @@ export class Interpreter {
             'TypeError',
             `${this.functionDescription(fn)} got multiple values for keyword argument '${k.name}'`,
           );
-        keywords.set(k.name, this.eval(k.value, scope));
+        keywords.set(k.name, this.evaluate(k.value, scope));
       }
     }
     const frame = this.currentFrame();
@@ -1076,7 +1076,7 @@ export class Interpreter {
         : (caller?.userSpan ?? fn.span);
     const frame: Frame = { module: fn.module, name: fn.name, span: fn.span, userSpan, fn, scope };
     return this.withFrame(frame, () => {
-      if ('lambda' in fn.body) return this.eval(fn.body.lambda.body, scope);
+      if ('lambda' in fn.body) return this.evaluate(fn.body.lambda.body, scope);
       const done = this.execBlock(fn.body, scope);
       return done === RETURN ? this.returnValue : NONE;
     });
@@ -1158,7 +1158,7 @@ export class Interpreter {
   private evalDefaults(params: Parameters, scope: Scope): Map<string, PyValue> {
     const defaults = new Map<string, PyValue>();
     for (const q of [...params.positional, ...params.keywordOnly]) {
-      if (q.default) defaults.set(q.name, this.eval(q.default, scope));
+      if (q.default) defaults.set(q.name, this.evaluate(q.default, scope));
     }
     return defaults;
   }
@@ -1217,7 +1217,7 @@ export class Interpreter {
   private applyDecorators(decorators: Expr[], value: PyValue, scope: Scope): PyValue {
     let result = value;
     for (let k = decorators.length - 1; k >= 0; k -= 1) {
-      const decorator = this.eval(decorators[k], scope);
+      const decorator = this.evaluate(decorators[k], scope);
       result = this.callValue(
         decorator,
         { positional: [result], keywords: new Map() },
@@ -1230,7 +1230,7 @@ export class Interpreter {
   private makeClass(s: StmtOf<'class'>, scope: Scope): PyClass {
     const bases: PyClass[] = [];
     for (const b of s.bases) {
-      const base = this.eval(b, scope);
+      const base = this.evaluate(b, scope);
       if (base.kind === 'class') bases.push(base);
       else if (base.kind !== 'opaque')
         this.raise('TypeError', `a class can only inherit from classes, not ${typeName(base)}`);
@@ -1266,10 +1266,10 @@ export class Interpreter {
     const dict: PyDict = { kind: 'dict', entries: new Map() };
     const emit = (): void => {
       if (e.type === 'dict') {
-        const key = this.eval(e.elt, inner);
-        this.runtime.dictSet(dict, key, this.eval(e.value ?? e.elt, inner));
+        const key = this.evaluate(e.elt, inner);
+        this.runtime.dictSet(dict, key, this.evaluate(e.value ?? e.elt, inner));
       } else {
-        out.push(this.eval(e.elt, inner));
+        out.push(this.evaluate(e.elt, inner));
         if ((out.length & 1023) === 0)
           this.budget.checkItems(out.length, e.type === 'set' ? 'set' : 'list');
       }
@@ -1281,10 +1281,11 @@ export class Interpreter {
       }
       const g = e.generators[level];
       // The first iterable is evaluated in the enclosing scope, as in Python.
-      const iterable = this.eval(g.iter, level === 0 ? scope : inner);
+      const iterable = this.evaluate(g.iter, level === 0 ? scope : inner);
       for (const item of this.iterate(iterable, g.iter.span)) {
         this.assign(g.target, item, inner, undefined);
-        if (g.ifs.every((cond) => this.truth(this.eval(cond, inner), cond.span))) loop(level + 1);
+        if (g.ifs.every((cond) => this.truth(this.evaluate(cond, inner), cond.span)))
+          loop(level + 1);
       }
     };
     loop(0);
@@ -1298,7 +1299,7 @@ export class Interpreter {
    * draws one). The first iterable is evaluated now, in the enclosing scope; the rest as drawn.
    */
   private generatorExpression(e: ExprOf<'comprehension'>, scope: Scope, inner: Scope): PyValue {
-    const iterable = this.eval(e.generators[0].iter, scope);
+    const iterable = this.evaluate(e.generators[0].iter, scope);
     if (!this.ops.isIterable(iterable))
       this.raise('TypeError', `'${typeName(iterable)}' object is not iterable`);
     const items = this.generatorItems(
@@ -1327,13 +1328,13 @@ export class Interpreter {
     const g = e.generators[level];
     for (const item of items) {
       this.assign(g.target, item, inner, undefined);
-      if (!g.ifs.every((cond) => this.truth(this.eval(cond, inner), cond.span))) continue;
+      if (!g.ifs.every((cond) => this.truth(this.evaluate(cond, inner), cond.span))) continue;
       if (level + 1 === e.generators.length) {
-        yield this.eval(e.elt, inner);
+        yield this.evaluate(e.elt, inner);
         continue;
       }
       const next = e.generators[level + 1];
-      const nested = this.iterate(this.eval(next.iter, inner), next.iter.span);
+      const nested = this.iterate(this.evaluate(next.iter, inner), next.iter.span);
       yield* this.generatorItems(e, inner, level + 1, nested);
     }
   }

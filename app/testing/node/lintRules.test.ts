@@ -1,5 +1,5 @@
 /**
- * The import arrows of DESIGN.md's layout, the wall between test code and the app, and the
+ * The import arrows of the README's layout, the wall between test code and the app, and the
  * no-evaluation promise are lint rules; this checks that a wrong arrow, an import of test code
  * or an evaluator really fails the lint, file by file.
  */
@@ -15,7 +15,7 @@ async function ruleIds(filePath: string, code: string): Promise<string[]> {
 
 const RESTRICTED = '@typescript-eslint/no-restricted-imports';
 
-describe('import boundaries (DESIGN.md layout)', () => {
+describe('import boundaries (the README’s layout)', () => {
   it.each([
     ['gpu/zz.ts', "import { useState } from 'react';\nexport const x = useState;\n"],
     [
