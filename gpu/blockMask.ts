@@ -1,6 +1,6 @@
 import kernelSource from './blockMask.wgsl?raw';
-import type { BlockMaskData } from '../app/engine/types';
-import type { BlockMaskProgram, ViewWindow } from './programTypes';
+import type { BlockMaskData, PictureWindow } from '../app/problem';
+import type { BlockMaskProgram } from './programTypes';
 import {
   BufferSet,
   bindGroup0,
@@ -59,7 +59,7 @@ export interface GpuBlockMask {
   offsets: ListOffsets;
   lists: GPUBuffer;
   dense: GPUBuffer;
-  view: ViewWindow;
+  view: PictureWindow;
 }
 
 const LAYOUT_KEY = 'blockMask';
@@ -87,7 +87,7 @@ export async function buildBlockMask(
   timer: StageTimer,
   program: BlockMaskProgram,
   sizes: BlockMaskSizes,
-  view: ViewWindow,
+  view: PictureWindow,
   options: { subgroups?: boolean } = {},
 ): Promise<GpuBlockMask> {
   const { device } = buffers;

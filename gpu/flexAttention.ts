@@ -1,7 +1,7 @@
 import kernelSource from './flexAttention.wgsl?raw';
-import type { AttentionShape } from '../app/engine/types';
+import type { AttentionShape, PictureWindow } from '../app/problem';
 import type { GpuBlockMask } from './blockMask';
-import type { KernelProgram, ViewWindow } from './programTypes';
+import type { KernelProgram } from './programTypes';
 import {
   BufferSet,
   GpuLimitError,
@@ -96,7 +96,7 @@ export interface GpuAttention {
   lseOffset: number;
   /** The scores of the viewed (b, h) the kernel computed, -inf where masked or skipped. */
   picture: GPUBuffer;
-  view: ViewWindow;
+  view: PictureWindow;
   /** Debug build only: per (b*h, tile) [blocks visited, mask_mod calls]. */
   counters: GPUBuffer | null;
   tiles: AttentionTiles;
@@ -118,7 +118,7 @@ export async function runFlexAttention(
   shape: AttentionShape,
   qkv: { q: GPUBuffer; k: GPUBuffer; v: GPUBuffer },
   blockMask: GpuBlockMask,
-  view: ViewWindow,
+  view: PictureWindow,
   options: AttentionOptions = {},
 ): Promise<GpuAttention> {
   const { device } = buffers;

@@ -33,7 +33,7 @@ describe('kernelBuildMessage', () => {
 
   it('keeps every message in full on the error, for a bug report', () => {
     const error = new KernelBuildError(
-      'viewScores.wgsl',
+      'headPicture.wgsl',
       [
         { message: 'first', lineNum: 1, linePos: 2 },
         { message: 'second', lineNum: 3, linePos: 4 },
@@ -41,7 +41,7 @@ describe('kernelBuildMessage', () => {
       CODE,
     );
     expect(error.name).toBe('KernelBuildError');
-    expect(error.details).toEqual(['viewScores.wgsl:1:2: first', 'viewScores.wgsl:3:4: second']);
+    expect(error.details).toEqual(['headPicture.wgsl:1:2: first', 'headPicture.wgsl:3:4: second']);
     expect(error.message).not.toContain('second');
   });
 

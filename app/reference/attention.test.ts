@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countVisits, flexAttention } from './attention';
 import { createBlockMask } from './blockMask';
 import type { MaskFn, ScoreFn } from './types';
-import type { AttentionInputs, AttentionShape } from '../engine/types';
+import type { AttentionInputs, AttentionShape } from '../problem';
 import { createRandom } from '../tensors/random';
 
 const causal: MaskFn = (_b, _h, q, kv) => q >= kv;

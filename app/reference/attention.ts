@@ -1,4 +1,4 @@
-import type { AttentionInputs, AttentionShape, BlockMaskData } from '../engine/types';
+import type { AttentionInputs, AttentionShape, BlockMaskData } from '../problem';
 import type { MaskFn, ScoreFn } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import type { BlockMaskData } from '../engine/types';
+import type { BlockMaskData } from '../problem';
 import type { MaskFn } from './types';
 
 /**

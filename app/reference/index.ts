@@ -4,4 +4,4 @@ export { createBlockMask, blockStats, sparsity, toDense, toString } from './bloc
 export type { BlockStats, ToStringOptions } from './blockMask';
 export { flexAttention, countVisits, blockRow } from './attention';
 export type { VisitCounts } from './attention';
-export { scoreView } from './scoreView';
+export { headPicture } from './headPicture';

@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import type { AttentionShape } from '../engine/types';
+import type { AttentionShape } from '../problem';
 import { compile } from '../mask/compile';
 import { PRESETS } from '../mask/presets';
 import { createRandom, randomInputs, type Random } from '../tensors/random';
 import { flexAttention } from './attention';
 import { createBlockMask } from './blockMask';
 import { explainCell } from './explainCell';
-import { scoreView } from './scoreView';
+import { headPicture } from './headPicture';
 import { walkthrough, type WalkthroughProblem } from './walkthrough';
 
 const freshSeed = (): number => Math.floor(Math.random() * 2 ** 31);
@@ -170,7 +170,7 @@ describe('explainCell', () => {
       const { lse } = flexAttention(problem.inputs, shape, problem.mask, problem.score, bm);
       const b = random.nextInt(0, shape.B - 1);
       const h = random.nextInt(0, shape.H - 1);
-      const view = scoreView(problem.inputs, shape, problem.mask, problem.score, lse, b, h);
+      const view = headPicture(problem.inputs, shape, problem.mask, problem.score, lse, b, h);
       for (let k = 0; k < 10; k++) {
         const q = random.nextInt(0, shape.Q - 1);
         const kv = random.nextInt(0, shape.KV - 1);

@@ -2,22 +2,22 @@
  * The scenario: everything the user chose, and all a share link carries. Results are derived
  * from it and never written back into it.
  */
+import { defaultShape, SHAPE_KEYS, type AttentionShape, type ShapeKey } from './shape';
 
+/** The pictures the page can show; "view" means which of them is on screen. */
 export const VIEWS = ['scores', 'probs', 'mask', 'blocks', 'output'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
-export interface Scenario {
+/**
+ * The longest program a scenario holds, in UTF-16 code units (what `string.length` counts). The
+ * editor refuses to grow past it and links are checked against it, so every program the page
+ * holds fits a link.
+ */
+export const MAX_CODE_CHARS = 100_000;
+
+export interface Scenario extends Record<ShapeKey, number> {
   /** The mask program (the single source of truth for masks, score mods and parameters). */
   code: string;
-  B: number;
-  H: number;
-  HKV: number;
-  Q: number;
-  KV: number;
-  D: number;
-  DV: number;
-  blockQ: number;
-  blockKV: number;
   /** Seed of the random Q, K, V (ignored for an uploaded tensor). */
   seed: number;
   /** Which picture is on screen, and of which batch item and head. */
@@ -25,6 +25,9 @@ export interface Scenario {
   b: number;
   h: number;
 }
+
+/** Seeds are unsigned 32-bit integers, as a link writes them. */
+export const MAX_SEED = 0xffff_ffff;
 
 /**
  * The first screen: the FlexAttention tutorial's padding + causal example. A multi-head attention
@@ -44,19 +47,19 @@ def padding(b, h, q_idx, kv_idx):
 mask_mod = and_masks(causal, padding)
 `;
 
-export const DEFAULT_SCENARIO: Scenario = {
+export const DEFAULT_SCENARIO: Readonly<Scenario> = Object.freeze({
   code: DEFAULT_CODE,
-  B: 1,
-  H: 8,
-  HKV: 8,
-  Q: 10,
-  KV: 10,
-  D: 8,
-  DV: 8,
-  blockQ: 128,
-  blockKV: 128,
+  ...defaultShape(),
   seed: 0,
   view: 'scores',
   b: 0,
   h: 0,
-};
+});
+
+/** The attention shape a scenario asks for. */
+export function shapeOf(scenario: Scenario): AttentionShape {
+  return Object.fromEntries(SHAPE_KEYS.map((key) => [key, scenario[key]])) as Record<
+    ShapeKey,
+    number
+  >;
+}

@@ -1,4 +1,4 @@
-import type { AttentionInputs, AttentionShape, ScoreView } from '../engine/types';
+import type { AttentionInputs, AttentionShape, HeadPicture } from '../problem';
 import type { MaskFn, ScoreFn } from './types';
 
 /**
@@ -11,7 +11,7 @@ import type { MaskFn, ScoreFn } from './types';
  * block is all-masked and a full block all-allowed, so skipping or not masking them changes
  * nothing.
  */
-export function scoreView(
+export function headPicture(
   inputs: AttentionInputs,
   shape: AttentionShape,
   mask: MaskFn,
@@ -19,14 +19,14 @@ export function scoreView(
   lse: Float32Array | Float64Array,
   b: number,
   h: number,
-): ScoreView {
+): HeadPicture {
   const { B, H, HKV, Q, KV, D } = shape;
   if (b < 0 || b >= B || h < 0 || h >= H || !Number.isInteger(b) || !Number.isInteger(h)) {
-    throw new RangeError(`scoreView: (b, h) = (${b}, ${h}) is outside B=${B}, H=${H}`);
+    throw new RangeError(`headPicture: (b, h) = (${b}, ${h}) is outside B=${B}, H=${H}`);
   }
   if (lse.length !== B * H * Q) {
     throw new RangeError(
-      `scoreView: lse holds ${lse.length} values, but [B, H, Q] needs ${B * H * Q}`,
+      `headPicture: lse holds ${lse.length} values, but [B, H, Q] needs ${B * H * Q}`,
     );
   }
   const scale = shape.scale ?? 1 / Math.sqrt(D);

@@ -1,5 +1,5 @@
-import kernelSource from './viewScores.wgsl?raw';
-import type { AttentionShape } from '../app/engine/types';
+import kernelSource from './headPicture.wgsl?raw';
+import type { AttentionShape } from '../app/problem';
 import type { GpuAttention } from './flexAttention';
 import { BufferSet, bindGroup0, checkWorkgroups, computePipeline, kernelLayout } from './resources';
 import type { StageTimer } from './timing';
@@ -13,7 +13,7 @@ export interface ScoreCells {
  * The picture of the viewed (b, h): the scores the attention kernel computed (-inf where masked)
  * and their probabilities exp(score - lse) from the lse it wrote.
  */
-export async function runViewScores(
+export async function runHeadPicture(
   buffers: BufferSet,
   timer: StageTimer,
   shape: AttentionShape,
@@ -24,11 +24,11 @@ export async function runViewScores(
   const groupsX = Math.ceil(view.cols / 8);
   const groupsY = Math.ceil(view.rows / 8);
   checkWorkgroups(device, 'The score picture', [groupsX, groupsY]);
-  const layout = kernelLayout(device, 'viewScores', ['uniform', 'read', 'read', 'read_write']);
+  const layout = kernelLayout(device, 'headPicture', ['uniform', 'read', 'read', 'read_write']);
   const pipeline = await computePipeline(
     device,
     layout,
-    'viewScores.wgsl',
+    'headPicture.wgsl',
     kernelSource,
     'view_probs',
   );

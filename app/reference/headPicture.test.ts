@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createBlockMask } from './blockMask';
 import { flexAttention } from './attention';
-import { scoreView } from './scoreView';
+import { headPicture } from './headPicture';
 import type { MaskFn, ScoreFn } from './types';
-import type { AttentionShape } from '../engine/types';
+import type { AttentionShape } from '../problem';
 import { randomInputs } from '../tensors/random';
 
 const LN3 = Math.log(3);
 
-describe('scoreView', () => {
+describe('headPicture', () => {
   it('gives masked scores, probabilities from lse and the mask, worked by hand', () => {
     // Causal 2x2, D = 1, q = 1, k = [0, ln 3]: row 0 sees key 0 (score 0, p 1); row 1 sees
     // both, scores [0, ln 3], p [1/4, 3/4] with lse = ln 4.
@@ -30,7 +30,7 @@ describe('scoreView', () => {
     };
     const causal: MaskFn = (_b, _h, q, kv) => q >= kv;
     const lse = Float64Array.of(0, Math.log(4));
-    const view = scoreView(inputs, shape, causal, null, lse, 0, 0);
+    const view = headPicture(inputs, shape, causal, null, lse, 0, 0);
     expect([view.b, view.h, view.rows, view.cols, view.rowStride, view.colStride]).toEqual([
       0, 0, 2, 2, 1, 1,
     ]);
@@ -61,7 +61,7 @@ describe('scoreView', () => {
     const mask: MaskFn = (_b, _h, q) => q === 1;
     const headBias: ScoreFn = (s, _b, h) => s + 2 * h;
     const lse = Float64Array.of(-Infinity, Math.log(2), -Infinity, 2 + Math.log(2));
-    const view = scoreView(inputs, shape, mask, headBias, lse, 0, 1);
+    const view = headPicture(inputs, shape, mask, headBias, lse, 0, 1);
     // Head 1: zero logits plus 2; row 0 is masked out entirely.
     expect(Array.from(view.scores)).toEqual([-Infinity, -Infinity, 2, 2]);
     expect(Array.from(view.probs.slice(0, 2))).toEqual([0, 0]);
@@ -86,7 +86,7 @@ describe('scoreView', () => {
     const window: MaskFn = (_b, _h, q, kv) => Math.abs(q - kv) <= 2;
     const bm = createBlockMask(window, 1, 1, 7, 9, 4, 4);
     const { lse } = flexAttention(inputs, shape, window, null, bm);
-    const view = scoreView(inputs, shape, window, null, lse, 1, 3);
+    const view = headPicture(inputs, shape, window, null, lse, 1, 3);
     for (let q = 0; q < 7; q++) {
       let total = 0;
       for (let kv = 0; kv < 9; kv++) total += view.probs[q * 9 + kv];
@@ -107,8 +107,8 @@ describe('scoreView', () => {
       blockKV: 1,
     };
     const inputs = { q: Float32Array.of(1), k: Float32Array.of(1), v: Float32Array.of(1) };
-    expect(() => scoreView(inputs, shape, () => true, null, Float64Array.of(1), 0, 1)).toThrow(
-      'scoreView: (b, h) = (0, 1) is outside B=1, H=1',
+    expect(() => headPicture(inputs, shape, () => true, null, Float64Array.of(1), 0, 1)).toThrow(
+      'headPicture: (b, h) = (0, 1) is outside B=1, H=1',
     );
   });
 });
