@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { CPU_MAX_LENGTH } from './engine/cpuRun';
+import { cpuShapeLimits } from './engine/cpuRun';
 import { deviceBufferLimits } from './engine/gpuStatus';
 import { runScenario } from './engine/run';
 import { compileOffThread } from './mask/compileClient';
@@ -8,14 +8,15 @@ import { startRunner } from './state/runner';
 import { browserEnv, startShareLink } from './state/shareLink';
 import { playground } from './state/store';
 import { prepareInputs } from './state/uploads';
-import { limitsForCpu, limitsForGpu, type UrlLimits } from './url';
+import { gpuShapeLimits } from './engine/shape';
+import type { ShapeKey } from './problem';
 import { App } from './App';
 import './styles.css';
 
-/** The caps the device puts on a link's sizes: its buffer limits, or the CPU fallback's. */
-async function deviceLimits(): Promise<Partial<UrlLimits>> {
+/** How far the device lowers the shape limits: by its buffer limits, or the CPU engine's. */
+async function deviceLimits(): Promise<Partial<Record<ShapeKey, number>>> {
   const limits = await deviceBufferLimits();
-  return limits ? limitsForGpu(limits) : limitsForCpu(CPU_MAX_LENGTH);
+  return limits ? gpuShapeLimits(limits) : cpuShapeLimits();
 }
 
 async function boot(): Promise<void> {

@@ -1,21 +1,33 @@
 import { useId } from 'react';
 import { setShape } from '../app/state/store';
 
-const SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 export const PYTORCH_DEFAULT_BLOCK = 128;
 
-/** A BlockMask block size: powers of two up to 256, with PyTorch's default 128 marked. */
+/** Powers of two from 1 up to `max`. */
+function powersOfTwo(max: number): number[] {
+  const sizes: number[] = [];
+  for (let size = 1; size <= max; size *= 2) sizes.push(size);
+  return sizes;
+}
+
+/**
+ * A BlockMask block size: powers of two up to the limit, with PyTorch's default 128 marked. A
+ * size a link or preset set that is not a power of two is listed too, so it shows as it is.
+ */
 export function BlockSizeSelect({
   which,
   label,
+  max,
   value,
 }: {
   which: 'blockQ' | 'blockKV';
   label: string;
+  max: number;
   value: number;
 }) {
   const id = useId();
-  const sizes = SIZES.includes(value) ? SIZES : [...SIZES, value].sort((a, b) => a - b);
+  const powers = powersOfTwo(max);
+  const sizes = powers.includes(value) ? powers : [...powers, value].sort((a, b) => a - b);
   return (
     <div className="field field-wide">
       <label htmlFor={id}>{label}</label>

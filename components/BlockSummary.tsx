@@ -8,8 +8,8 @@ import { BLOCK_COLOURS } from './colourScale';
 export function BlockSummary({ result }: { result: RunResult }) {
   const bm = result.blockMask;
   const counts = useMemo(
-    () => countBlockStates(blockGrid(bm, result.view.b, result.view.h)),
-    [bm, result.view.b, result.view.h],
+    () => countBlockStates(blockGrid(bm, result.picture.b, result.picture.h)),
+    [bm, result.picture.b, result.picture.h],
   );
   const text = useMemo(() => blockMaskToString(bm), [bm]);
   const total = counts.empty + counts.partial + counts.full;

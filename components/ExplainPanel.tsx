@@ -112,7 +112,7 @@ export function ExplainPanel() {
   const explained = useMemo(() => {
     if (!run || !tracer || !selected) return null;
     const { result } = run;
-    const { b, h } = result.view;
+    const { b, h } = result.picture;
     const { q, kv } = selected;
     if (q < 0 || q >= result.shape.Q || kv < 0 || kv >= result.shape.KV) return null;
     const cell = explainCell(

@@ -1,5 +1,5 @@
 import type { ColourMapName } from '../app/state/figure';
-import type { ViewName } from '../app/state/scenario';
+import type { ViewName } from '../app/problem';
 
 interface Props {
   view: ViewName;

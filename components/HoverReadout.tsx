@@ -1,7 +1,7 @@
 import { useStore } from 'zustand';
 import { blockStateAt } from '../app/state/figure';
 import { playground } from '../app/state/store';
-import type { ViewName } from '../app/state/scenario';
+import type { ViewName } from '../app/problem';
 import type { RunResult } from '../app/engine/types';
 import { formatValue } from './figureLayout';
 
@@ -23,7 +23,7 @@ export function readoutRows(
   row: number,
   col: number,
 ): ReadoutRow[] {
-  const { view: sv, blockMask: bm, shape } = result;
+  const { picture: sv, blockMask: bm, shape } = result;
   const head = [
     { key: 'b', label: 'b', value: String(sv.b) },
     { key: 'h', label: 'h', value: String(sv.h) },

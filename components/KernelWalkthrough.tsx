@@ -81,7 +81,7 @@ export function KernelWalkthrough({
         score: run.score,
         blockMask: result.blockMask,
       },
-      { b: result.view.b, h: result.view.h, queryBlock: chosen.queryBlock, row: chosen.row },
+      { b: result.picture.b, h: result.picture.h, queryBlock: chosen.queryBlock, row: chosen.row },
     );
   }, [run, chosen]);
 
@@ -108,7 +108,7 @@ export function KernelWalkthrough({
   const { result } = run;
   const done = position >= stepCount - 1;
   const current = position >= 0 ? walk.steps[position] : undefined;
-  const at = (result.view.b * shape.H + result.view.h) * shape.Q + chosen.row;
+  const at = (result.picture.b * shape.H + result.picture.h) * shape.Q + chosen.row;
   const engineOut = Array.from(result.outputs.out.subarray(at * shape.DV, (at + 1) * shape.DV));
   const engineLse = result.outputs.lse[at];
   const orderOf = new Map(walk.steps.map((s) => [s.kvBlock, s]));
@@ -216,8 +216,9 @@ export function KernelWalkthrough({
       </div>
 
       <p className="muted walk-summary">
-        Query block {chosen.queryBlock} (q_idx {walk.qStart}–{walk.qEnd - 1}) of b = {result.view.b}
-        , h = {result.view.h}: {walk.steps.filter((s) => s.kind === 'partial').length} partial then{' '}
+        Query block {chosen.queryBlock} (q_idx {walk.qStart}–{walk.qEnd - 1}) of b ={' '}
+        {result.picture.b}, h = {result.picture.h}:{' '}
+        {walk.steps.filter((s) => s.kind === 'partial').length} partial then{' '}
         {walk.steps.filter((s) => s.kind === 'full').length} full blocks visited,{' '}
         {walk.skipped.length} empty blocks skipped.
       </p>

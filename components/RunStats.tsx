@@ -6,7 +6,7 @@ const STAGE_LABELS: Record<Stage, string> = {
   compile: 'Compile',
   blockMask: 'BlockMask',
   attention: 'Attention',
-  view: 'View',
+  picture: 'Picture',
 };
 
 function formatMs(ms: number): string {

@@ -5,7 +5,7 @@ const STAGE_NAMES = {
   compile: 'compiling',
   blockMask: 'building the BlockMask',
   attention: 'running attention',
-  view: 'drawing the view',
+  picture: 'drawing the picture',
 } as const;
 
 /** Whether a run is going, done or failed; `data-state` is what tests wait on. */

@@ -1,39 +1,41 @@
 import { useStore } from 'zustand';
-import { playground, setBatchHead, setShape, type ShapeField } from '../app/state/store';
+import { SHAPE_FIELDS, shapeField } from '../app/problem';
+import { playground, setBatchHead, setShape } from '../app/state/store';
 import { NumberField } from './NumberField';
 import { BlockSizeSelect } from './BlockSizeSelect';
 
-const FIELDS: { field: ShapeField; label: string; hint: string; max: number }[] = [
-  { field: 'B', label: 'B', hint: 'batch', max: 64 },
-  { field: 'H', label: 'H', hint: 'query heads', max: 256 },
-  { field: 'HKV', label: 'Hkv', hint: 'kv heads (GQA)', max: 256 },
-  { field: 'Q', label: 'Q_LEN', hint: 'queries', max: 1 << 16 },
-  { field: 'KV', label: 'KV_LEN', hint: 'keys', max: 1 << 16 },
-  { field: 'D', label: 'D', hint: 'head dim', max: 512 },
-  { field: 'DV', label: 'Dv', hint: 'value dim', max: 512 },
-];
+/** The sizes typed as numbers; block sizes are chosen from powers of two (BlockSizeSelect). */
+const NUMBER_FIELDS = SHAPE_FIELDS.filter((f) => f.key !== 'blockQ' && f.key !== 'blockKV');
 
 /** The attention problem's sizes, the BlockMask's block sizes and which (b, h) is on screen. */
 export function ShapeControls() {
   const scenario = useStore(playground, (s) => s.scenario);
+  const limits = useStore(playground, (s) => s.shapeLimits);
   return (
     <section className="panel shape" aria-labelledby="shape-heading">
       <h2 id="shape-heading">Shape</h2>
       <div className="field-grid">
-        {FIELDS.map(({ field, label, hint, max }) => (
+        {NUMBER_FIELDS.map(({ key, label, hint, min }) => (
           <NumberField
-            key={field}
+            key={key}
             label={label}
             hint={hint}
-            min={1}
-            max={max}
-            value={scenario[field]}
-            testId={`shape-${field}`}
-            onCommit={(v) => setShape({ [field]: v })}
+            min={min}
+            max={limits[key]}
+            value={scenario[key]}
+            testId={`shape-${key}`}
+            onCommit={(v) => setShape({ [key]: v })}
           />
         ))}
-        <BlockSizeSelect which="blockQ" label="Q block" value={scenario.blockQ} />
-        <BlockSizeSelect which="blockKV" label="KV block" value={scenario.blockKV} />
+        {(['blockQ', 'blockKV'] as const).map((key) => (
+          <BlockSizeSelect
+            key={key}
+            which={key}
+            label={shapeField(key).label}
+            max={limits[key]}
+            value={scenario[key]}
+          />
+        ))}
       </div>
       <div className="field-grid view-select">
         <NumberField

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { useStore } from 'zustand';
-import { VIEWS, type ViewName } from '../app/state/scenario';
+import { VIEWS, type ViewName } from '../app/problem';
 import { playground, setView } from '../app/state/store';
 
 export const VIEW_LABELS: Record<ViewName, string> = {

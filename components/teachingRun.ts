@@ -9,7 +9,7 @@ import type { RunResult } from '../app/engine/types';
 import { compile } from '../app/mask/compile';
 import type { CompiledProgram } from '../app/mask/types';
 import type { MaskFn, ScoreFn } from '../app/reference/types';
-import type { ViewName } from '../app/state/scenario';
+import type { ViewName } from '../app/problem';
 import { playground, type SelectedCell } from '../app/state/store';
 
 export interface TeachingRun {

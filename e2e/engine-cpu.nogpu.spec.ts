@@ -1,6 +1,6 @@
 import { chromium, expect, test } from '@playwright/test';
 import { callHarness, openHarness, watchErrors } from './helpers';
-import { DEFAULT_SCENARIO, type Scenario } from '../app/state/scenario';
+import { DEFAULT_SCENARIO, type Scenario } from '../app/problem';
 
 // This project's browser has no WebGPU, so the engine runs the float64 reference in a worker.
 // The same scenarios run in a second browser with WebGPU; the results must agree.

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { callHarness, openHarness, watchErrors } from './helpers';
-import { DEFAULT_SCENARIO, type Scenario } from '../app/state/scenario';
+import { DEFAULT_SCENARIO, type Scenario } from '../app/problem';
 
 // Fresh seeds each run; a failure prints the seed that reproduces it
 // (FLEXMASK_SEED=<n> pins the base seed).
@@ -28,14 +28,14 @@ test.describe('GPU engine against the float64 reference', () => {
         for (const [name, r] of [
           ['out', report.out],
           ['lse', report.lse],
-          ['scores', report.viewScores],
-          ['probabilities', report.viewProbs],
+          ['scores', report.headPicture],
+          ['probabilities', report.pictureProbs],
         ] as const) {
           expect(r.nan, `${name} NaN, ${where}`).toBe(0);
           expect(r.infinityMismatches, `${name} infinities, ${where}`).toBe(0);
           expect(r.relative, `${name} relative error, ${where}`).toBeLessThanOrEqual(TOLERANCE);
         }
-        expect(report.viewMask, where).toBeNull();
+        expect(report.pictureMask, where).toBeNull();
         expect(report.probRowSumError, `probability rows, ${where}`).toBeLessThanOrEqual(TOLERANCE);
       }
       expect(errors).toEqual([]);

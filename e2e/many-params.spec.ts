@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { DEFAULT_SCENARIO } from '../app/state/scenario';
+import { DEFAULT_SCENARIO } from '../app/problem';
 import { MAX_PARAM_SLIDERS } from '../app/state/params';
 import { encodeScenario } from '../app/url';
 import { runCount, waitForRunAfter, watchErrors } from './helpers';

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { randomProgram, seededRandom } from '../app/mask/randomProgram';
-import { DEFAULT_CODE } from '../app/state/scenario';
+import { DEFAULT_CODE } from '../app/problem';
 import { callHarness, openHarness, watchErrors } from './helpers';
 
 // Fresh seeds each run; a failure names the seed (FLEXMASK_SEED=<n> pins the base seed).

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { callHarness, openHarness, watchErrors } from './helpers';
-import { DEFAULT_SCENARIO, type Scenario } from '../app/state/scenario';
+import { DEFAULT_SCENARIO, type Scenario } from '../app/problem';
 
 // One memory budget per run, checked before anything is drawn or allocated, and no main-thread
 // task over 50 ms while a large run is prepared. Long tasks are measured with the Long Tasks API.

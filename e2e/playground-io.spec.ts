@@ -5,7 +5,7 @@ import { hoverCell, openPlayground, runCount, waitForRunAfter, watchErrors } fro
 import { createBlockMask, flexAttention } from '../app/reference';
 import { parseNpy, writeNpy } from '../app/tensors/npy';
 import { randomInputs } from '../app/tensors/random';
-import type { AttentionInputs, AttentionShape } from '../app/engine/types';
+import type { AttentionInputs, AttentionShape } from '../app/problem';
 import { blockMaskJson } from '../app/state/exports';
 
 // Uploads and exports, read back and compared with numbers computed here, in Node, with the

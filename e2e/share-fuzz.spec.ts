@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SCENARIO, type Scenario } from '../app/state/scenario';
+import { DEFAULT_SCENARIO, type Scenario } from '../app/problem';
 import { decodeHash, type DecodeResult } from '../app/url';
 import { bytesToBase64url } from '../app/url/base64url';
 import { deflateRaw } from '../app/url/compress';

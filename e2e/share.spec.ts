@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CODE, DEFAULT_SCENARIO, type Scenario } from '../app/state/scenario';
+import { DEFAULT_CODE, DEFAULT_SCENARIO, type Scenario } from '../app/problem';
 import { decodeHash, encodeScenario, scenarioFromJson } from '../app/url';
 import { seededFloats } from '../app/url/testScenarios';
 import { injectInlineScript, runCount, watchErrors } from './helpers';
@@ -101,7 +101,7 @@ test('a broken link names its problem and opens the default for that part', asyn
   const banner = page.getByTestId('link-problems');
   await expect(banner).toBeVisible();
   await expect(banner.locator('li[data-field="Q"]')).toHaveText(
-    'Q=-5 in the link: Q must be a whole number from 1 to 16384. Opened with the default Q instead.',
+    'Q=-5 in the link: Q must be a whole number from 1 to 65536. Opened with the default Q instead.',
   );
   await expect(banner).toContainText('Unknown parameter in the link, ignored: bogus');
   await expectScenarioOnPage(page, { ...DEFAULT_SCENARIO, view: 'mask' });

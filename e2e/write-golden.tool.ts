@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Scenario } from '../app/state/scenario';
+import type { Scenario } from '../app/problem';
 import { decodeHash } from '../app/url';
 
 // Step two of making golden links (step one: node app/url/golden/generate.mjs). The page itself

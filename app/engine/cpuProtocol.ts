@@ -1,5 +1,5 @@
 import type { CpuRunOutput } from './cpuRun';
-import type { AttentionInputs, AttentionShape } from './types';
+import type { AttentionInputs, AttentionShape } from '../problem';
 
 /**
  * What the page posts to the CPU worker: the uploaded inputs (if any) and the seed of the others,

@@ -1,23 +1,29 @@
-import { blockStats, createBlockMask, flexAttention, scoreView } from '../reference';
+import { blockStats, createBlockMask, flexAttention, headPicture } from '../reference';
 import type { CompiledProgram } from '../mask/types';
 import { checkRunBudget } from './memoryBudget';
 import { maskSizes } from './shape';
 import type {
   AttentionInputs,
+  AttentionOutputs,
   AttentionShape,
   BlockMaskData,
-  ScoreView,
-  AttentionOutputs,
-} from './types';
+  HeadPicture,
+  ShapeKey,
+} from '../problem';
 
 /** The CPU path handles sequences up to this length; past it, only the GPU path is practical. */
 export const CPU_MAX_LENGTH = 2048;
 
+/** How far the CPU engine lowers the shape limits: it computes sequences up to CPU_MAX_LENGTH. */
+export function cpuShapeLimits(): Partial<Record<ShapeKey, number>> {
+  return { Q: CPU_MAX_LENGTH, KV: CPU_MAX_LENGTH };
+}
+
 export interface CpuRunOutput {
   blockMask: BlockMaskData;
   outputs: AttentionOutputs;
-  view: ScoreView;
-  ms: { blockMask: number; attention: number; view: number };
+  picture: HeadPicture;
+  ms: { blockMask: number; attention: number; picture: number };
 }
 
 /** The CPU path's size limit, checked before inputs are allocated. */
@@ -68,13 +74,13 @@ export function runOnCpu(
   const outputs = flexAttention(inputs, shape, mask, score, blockMask);
   const tAttention = performance.now() - t;
   t = performance.now();
-  const view = scoreView(inputs, shape, mask, score, outputs.lse, b, h);
-  const tView = performance.now() - t;
+  const picture = headPicture(inputs, shape, mask, score, outputs.lse, b, h);
+  const tPicture = performance.now() - t;
   return {
     blockMask,
     outputs,
-    view,
-    ms: { blockMask: tBlock, attention: tAttention, view: tView },
+    picture,
+    ms: { blockMask: tBlock, attention: tAttention, picture: tPicture },
   };
 }
 

@@ -9,7 +9,7 @@ import { compile } from '../mask/compile';
 import { randomInput } from '../tensors/random';
 import { checkCpuRun, runOnCpu } from './cpuRun';
 import type { CpuRequest, CpuResponse } from './cpuProtocol';
-import type { AttentionInputs } from './types';
+import type { AttentionInputs } from '../problem';
 
 self.onmessage = (event: MessageEvent<CpuRequest>) => {
   const { source, shape, uploaded, seed, b, h } = event.data;

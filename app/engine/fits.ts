@@ -1,6 +1,6 @@
 import type { Dependence } from '../mask/types';
 import { checkBufferLimits, runBytes, type BudgetLimits } from './memoryBudget';
-import type { AttentionShape } from './types';
+import type { AttentionShape } from '../problem';
 
 /**
  * Checks every storage buffer a run would create against the device's per-buffer limits, before

@@ -1,29 +1,32 @@
 import { buildBlockMask, readBlockMask, readDenseMask } from '../../gpu/blockMask';
-import { readAttention, readCounters, runFlexAttention } from '../../gpu/flexAttention';
-import type { AttentionTiles } from '../../gpu/flexAttention';
-import type { ViewWindow } from '../../gpu/programTypes';
-import { BufferSet } from '../../gpu/resources';
-import { exclusive, withErrorScopes } from '../../gpu/runScope';
-import { StageTimer } from '../../gpu/timing';
-import { runViewScores } from '../../gpu/viewScores';
-import type { CompiledProgram } from '../mask/types';
-import { throwIfAborted } from './abort';
-import { checkRunBudget } from './memoryBudget';
-import { maskSizes } from './shape';
+import {
+  readAttention,
+  readCounters,
+  runFlexAttention,
+  type AttentionTiles,
+} from '../../gpu/flexAttention';
 import type {
+  PictureWindow,
   AttentionInputs,
   AttentionOutputs,
   AttentionShape,
   BlockMaskData,
-  RunOptions,
-  ScoreView,
-  StageTiming,
-} from './types';
+  HeadPicture,
+} from '../problem';
+import { BufferSet } from '../../gpu/resources';
+import { exclusive, withErrorScopes } from '../../gpu/runScope';
+import { StageTimer } from '../../gpu/timing';
+import { runHeadPicture } from '../../gpu/headPicture';
+import type { CompiledProgram } from '../mask/types';
+import { throwIfAborted } from './abort';
+import { checkRunBudget } from './memoryBudget';
+import { maskSizes } from './shape';
+import type { RunOptions, StageTiming } from './types';
 
 export interface GpuRunOutput {
   blockMask: BlockMaskData;
   outputs: AttentionOutputs;
-  view: ScoreView;
+  picture: HeadPicture;
   timings: StageTiming[];
   /** Debug runs only: per (b*h, query tile) [blocks visited, mask_mod calls], and the tiling. */
   counters: Uint32Array | null;
@@ -51,7 +54,7 @@ export async function runOnGpu(
   program: CompiledProgram,
   shape: AttentionShape,
   inputs: AttentionInputs,
-  view: ViewWindow,
+  onScreen: PictureWindow,
   options: GpuRunOptions = {},
 ): Promise<GpuRunOutput> {
   checkRunBudget(shape, program, {
@@ -63,7 +66,7 @@ export async function runOnGpu(
   return exclusive(device, () => {
     throwIfAborted(options.signal);
     return withErrorScopes(device, options.signal, () =>
-      runStages(device, program, shape, inputs, view, options),
+      runStages(device, program, shape, inputs, onScreen, options),
     );
   });
 }
@@ -73,7 +76,7 @@ async function runStages(
   program: CompiledProgram,
   shape: AttentionShape,
   inputs: AttentionInputs,
-  view: ViewWindow,
+  onScreen: PictureWindow,
   options: GpuRunOptions,
 ): Promise<GpuRunOutput> {
   const { signal, onProgress } = options;
@@ -95,19 +98,28 @@ async function runStages(
       timer,
       program,
       { ...sizes, blockQ: shape.blockQ, blockKV: shape.blockKV },
-      view,
+      onScreen,
       { subgroups: options.subgroups },
     );
     throwIfAborted(signal);
     onProgress?.(0.3, 'attention');
-    const attention = await runFlexAttention(buffers, timer, program, shape, qkv, gpuMask, view, {
-      debugCounts: options.debugCounts,
-      tiles: options.tiles,
-      unroll: options.unroll,
-    });
+    const attention = await runFlexAttention(
+      buffers,
+      timer,
+      program,
+      shape,
+      qkv,
+      gpuMask,
+      onScreen,
+      {
+        debugCounts: options.debugCounts,
+        tiles: options.tiles,
+        unroll: options.unroll,
+      },
+    );
     throwIfAborted(signal);
-    onProgress?.(0.8, 'view');
-    const cells = await runViewScores(buffers, timer, shape, attention);
+    onProgress?.(0.8, 'picture');
+    const cells = await runHeadPicture(buffers, timer, shape, attention);
     throwIfAborted(signal);
     const [blockMask, mask, outputs, counters] = await Promise.all([
       readBlockMask(buffers, gpuMask),
@@ -118,15 +130,15 @@ async function runStages(
         : Promise.resolve(null),
     ]);
     const timings: StageTiming[] = (await timer.results()).map((t) => ({
-      stage: t.name === 'blockMask' || t.name === 'attention' ? t.name : 'view',
+      stage: t.name === 'blockMask' || t.name === 'attention' ? t.name : 'picture',
       ms: t.ms,
       source: t.source,
     }));
-    onProgress?.(1, 'view');
+    onProgress?.(1, 'picture');
     return {
       blockMask,
       outputs,
-      view: { ...view, scores: cells.scores, probs: cells.probs, mask },
+      picture: { ...onScreen, scores: cells.scores, probs: cells.probs, mask },
       timings,
       counters,
       tiles: attention.tiles,

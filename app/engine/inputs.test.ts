@@ -8,7 +8,7 @@ import {
   type InputsWorker,
 } from './inputs';
 import type { InputsRequest, InputsResponse } from './inputsProtocol';
-import type { AttentionShape } from './types';
+import type { AttentionShape } from '../problem';
 
 const SMALL: AttentionShape = {
   B: 1,

@@ -6,7 +6,7 @@
  */
 import { inputDims, randomInput, type InputName } from '../tensors/random';
 import type { InputsRequest, InputsResponse } from './inputsProtocol';
-import type { AttentionInputs, AttentionShape } from './types';
+import type { AttentionInputs, AttentionShape } from '../problem';
 
 /** Wall time the page waits for the input worker before it gives up and says so. */
 export const INPUTS_DEADLINE_MS = 30_000;

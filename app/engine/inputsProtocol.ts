@@ -1,5 +1,5 @@
 import type { InputName } from '../tensors/random';
-import type { AttentionShape } from './types';
+import type { AttentionShape } from '../problem';
 
 /** What the page asks the input worker for: some of q, k, v for one shape and seed. */
 export interface InputsRequest {

@@ -10,7 +10,7 @@ import {
   runBytes,
   type BudgetProgram,
 } from './memoryBudget';
-import type { AttentionShape } from './types';
+import type { AttentionShape } from '../problem';
 
 const GIB = 1 << 30;
 /** A discrete GPU's limits: 2 GiB per binding, as in the report. */

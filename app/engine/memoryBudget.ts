@@ -15,8 +15,8 @@ import { listOffsets } from '../../gpu/blockMask';
 import { GpuLimitError } from '../../gpu/resources';
 import type { Dependence } from '../mask/types';
 import { expandedInputBytes } from '../state/uploads';
-import { maskSizes, viewWindow } from './shape';
-import type { AttentionShape } from './types';
+import { maskSizes } from './shape';
+import { pictureWindow, type AttentionShape } from '../problem';
 
 /**
  * The most one GPU run may allocate in all. 1 GiB keeps a run well inside what a browser lets one
@@ -144,7 +144,7 @@ export function runBytes(
   ];
 
   if (gpu) {
-    const view = viewWindow(shape, 0, 0);
+    const view = pictureWindow(shape, 0, 0);
     const cells = view.rows * view.cols * F32;
     const tileRows = options.tileRows ?? Math.min(64, shape.blockQ);
     const tiles = nQ * Math.ceil(shape.blockQ / tileRows);

@@ -1,14 +1,20 @@
 import { describeAdapter, getGpu } from '../../gpu/device';
 import type { CompiledProgram } from '../mask/types';
-import type { Scenario } from '../state/scenario';
+import {
+  shapeOf,
+  type Scenario,
+  pictureWindow,
+  type AttentionInputs,
+  type AttentionShape,
+} from '../problem';
 import { throwIfAborted } from './abort';
 import { blockSummary, checkCpuRun } from './cpuRun';
 import type { CpuRequest, CpuResponse } from './cpuProtocol';
 import { runOnGpu } from './gpuRun';
 import { runInputs } from './inputs';
 import { checkRunBudget } from './memoryBudget';
-import { checkShape, shapeOf, viewWindow } from './shape';
-import type { AttentionInputs, AttentionShape, RunOptions, RunResult } from './types';
+import { checkShape } from './shape';
+import type { RunOptions, RunResult } from './types';
 
 /**
  * Wall time the page waits for the CPU worker. The reference is float64 JavaScript: the largest
@@ -55,12 +61,12 @@ export async function runScenario(
     checkCpuRun(shape, program);
   }
   checkUploaded(shape, uploaded);
-  const view = viewWindow(shape, scenario.b, scenario.h);
+  const onScreen = pictureWindow(shape, scenario.b, scenario.h);
 
   if (gpu.kind === 'gpu') {
     const inputs = await runInputs(shape, scenario.seed, uploaded, options.signal);
     throwIfAborted(options.signal);
-    const run = await runOnGpu(gpu.context.device, program, shape, inputs, view, options);
+    const run = await runOnGpu(gpu.context.device, program, shape, inputs, onScreen, options);
     return {
       backend: 'gpu',
       backendDetail: describeAdapter(gpu.context.info),
@@ -68,7 +74,7 @@ export async function runScenario(
       blockMask: run.blockMask,
       inputs,
       outputs: run.outputs,
-      view: run.view,
+      picture: run.picture,
       timings: run.timings,
       ...blockSummary(run.blockMask, shape),
     };
@@ -81,12 +87,12 @@ export async function runScenario(
       shape,
       uploaded: uploaded ?? {},
       seed: scenario.seed,
-      b: view.b,
-      h: view.h,
+      b: onScreen.b,
+      h: onScreen.h,
     },
     options.signal,
   );
-  options.onProgress?.(1, 'view');
+  options.onProgress?.(1, 'picture');
   return {
     backend: 'cpu',
     backendDetail: gpu.reason,
@@ -94,11 +100,11 @@ export async function runScenario(
     blockMask: cpu.result.blockMask,
     inputs: cpu.inputs,
     outputs: cpu.result.outputs,
-    view: cpu.result.view,
+    picture: cpu.result.picture,
     timings: [
       { stage: 'blockMask', ms: cpu.result.ms.blockMask, source: 'wall' },
       { stage: 'attention', ms: cpu.result.ms.attention, source: 'wall' },
-      { stage: 'view', ms: cpu.result.ms.view, source: 'wall' },
+      { stage: 'picture', ms: cpu.result.ms.picture, source: 'wall' },
     ],
     ...blockSummary(cpu.result.blockMask, shape),
   };

@@ -10,7 +10,7 @@ import {
   leadingComment,
   negateProgram,
 } from './compose';
-import { DEFAULT_CODE } from './scenario';
+import { DEFAULT_CODE } from '../problem';
 import { topLevelNames } from './pythonText';
 
 const masks = PRESETS.filter((p) => p.kind === 'mask');

@@ -3,7 +3,8 @@
  * BlockMask as JSON with PyTorch's field names and shapes, file names. Pure, so tests can read
  * a download back and compare it with these.
  */
-import type { BlockMaskData, RunResult } from '../engine/types';
+import type { RunResult } from '../engine/types';
+import type { BlockMaskData } from '../problem';
 import { writeNpy } from '../tensors/npy';
 import type { Tensor } from '../tensors/tensor';
 
@@ -61,12 +62,12 @@ function floatTensor(data: Float32Array | Float64Array, shape: number[]): Tensor
  * (-inf where masked, as PyTorch's scores are); out [B, H, Q, Dv] and lse [B, H, Q] whole.
  */
 export function resultTensor(result: RunResult, which: ArrayExport): Tensor {
-  const { view, shape, outputs } = result;
+  const { picture, shape, outputs } = result;
   switch (which) {
     case 'scores':
-      return floatTensor(view.scores, [view.rows, view.cols]);
+      return floatTensor(picture.scores, [picture.rows, picture.cols]);
     case 'probs':
-      return floatTensor(view.probs, [view.rows, view.cols]);
+      return floatTensor(picture.probs, [picture.rows, picture.cols]);
     case 'out':
       return floatTensor(outputs.out, [shape.B, shape.H, shape.Q, shape.DV]);
     case 'lse':
@@ -81,6 +82,6 @@ export function resultNpy(result: RunResult, which: ArrayExport): Uint8Array {
 /** `flexmask_scores_b0_h0.npy`, `flexmask_out.npy`: the (b, h) is named where it matters. */
 export function exportFileName(result: RunResult, what: string, extension: string): string {
   const perHead = what === 'scores' || what === 'probs' || what === 'figure';
-  const suffix = perHead ? `_b${result.view.b}_h${result.view.h}` : '';
+  const suffix = perHead ? `_b${result.picture.b}_h${result.picture.h}` : '';
   return `flexmask_${what}${suffix}.${extension}`;
 }

@@ -3,7 +3,7 @@ import { createBlockMask, toDense } from '../reference';
 import { createRandom } from '../tensors/random';
 import { blockGrid, blockStateAt, countBlockStates, finiteExtent, scoresColourMap } from './figure';
 import { figureSubtitle, nameToTitle, programName } from './figureTitle';
-import { DEFAULT_CODE } from './scenario';
+import { DEFAULT_CODE } from '../problem';
 
 describe('block states', () => {
   test('blockGrid agrees with a direct count of each block, on random masks', () => {

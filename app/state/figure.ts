@@ -3,8 +3,8 @@
  * axes. The components draw a FigureSpec on screen and the exports draw the same spec into PNG
  * and SVG, so the downloaded picture is the one on screen.
  */
-import type { BlockMaskData, RunResult } from '../engine/types';
-import type { ViewName } from './scenario';
+import type { RunResult } from '../engine/types';
+import type { BlockMaskData, ViewName } from '../problem';
 import { figureSubtitle, nameToTitle } from './figureTitle';
 
 export type ColourMapName = 'viridis' | 'cividis' | 'plasma' | 'blues' | 'rdbu' | 'blocks';
@@ -134,7 +134,7 @@ export function buildFigure({
   hasMask,
   hasScoreMod,
 }: FigureInputs): FigureSpec {
-  const { view: sv, shape, blockMask: bm } = result;
+  const { picture: sv, shape, blockMask: bm } = result;
   const subtitle = figureSubtitle(sv.b, sv.h);
   const queries = axis('Query Tokens', 'Q', sv.rows, sv.rowStride, shape.Q);
   const keys = axis('Key Tokens', 'KV', sv.cols, sv.colStride, shape.KV);

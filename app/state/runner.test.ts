@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { AttentionInputs, RunOptions, RunResult } from '../engine/types';
+import type { RunOptions, RunResult } from '../engine/types';
+import { type AttentionInputs, DEFAULT_SCENARIO, type Scenario } from '../problem';
 import type { CompiledProgram } from '../mask/types';
 import { MaskCompileError } from '../mask/errors';
-import { asCompileProblem, shapeProblem, startRunner, type RunnerDeps } from './runner';
-import { DEFAULT_SCENARIO, type Scenario } from './scenario';
+import { asCompileProblem, startRunner, type RunnerDeps } from './runner';
 import { createPlaygroundStore, setCode, setShape, setView } from './store';
 
 /** A fake engine: each call waits until the test resolves it, and records its options. */
@@ -176,11 +176,6 @@ describe('helpers', () => {
       line: 2,
       column: 12,
     });
-  });
-  test('shapeProblem', () => {
-    expect(shapeProblem(DEFAULT_SCENARIO)).toBeNull();
-    expect(shapeProblem({ ...DEFAULT_SCENARIO, Q: 0 })).toMatch(/Q_LEN/);
-    expect(shapeProblem({ ...DEFAULT_SCENARIO, H: 8, HKV: 3 })).toMatch(/multiple/);
   });
 });
 

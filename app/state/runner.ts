@@ -3,10 +3,10 @@
  * and run it; a newer edit aborts the run in flight, so only the latest scenario's result lands.
  * The compiler and the engine are passed in, so tests can drive this with fakes.
  */
-import type { AttentionInputs, RunOptions, RunResult } from '../engine/types';
+import type { RunOptions, RunResult } from '../engine/types';
 import { MaskCompileError } from '../mask/errors';
 import type { CompiledProgram } from '../mask/types';
-import type { Scenario } from './scenario';
+import { shapeProblem, type AttentionInputs, type Scenario } from '../problem';
 import {
   compileFailed,
   compileSucceeded,
@@ -52,29 +52,6 @@ function isAbort(error: unknown): boolean {
     error !== null &&
     (error as { name?: unknown }).name === 'AbortError'
   );
-}
-
-/** Shape rules the page checks before asking the engine (the engine checks them too). */
-export function shapeProblem(s: Scenario): string | null {
-  const sizes: [string, number][] = [
-    ['B', s.B],
-    ['H', s.H],
-    ['Hkv', s.HKV],
-    ['Q_LEN', s.Q],
-    ['KV_LEN', s.KV],
-    ['D', s.D],
-    ['Dv', s.DV],
-    ['Q block size', s.blockQ],
-    ['KV block size', s.blockKV],
-  ];
-  for (const [name, value] of sizes) {
-    if (!Number.isInteger(value) || value < 1)
-      return `${name} must be a whole number of 1 or more.`;
-  }
-  if (s.H % s.HKV !== 0) {
-    return `H (${s.H}) must be a multiple of Hkv (${s.HKV}): each key/value head serves H / Hkv query heads (GQA).`;
-  }
-  return null;
 }
 
 /** The parts of the state that change the result (the view name only changes the picture). */
@@ -151,7 +128,7 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
 
   const execute = (state: PlaygroundState, program: CompiledProgram) => {
     const scenario = state.scenario;
-    const shapeError = shapeProblem(scenario);
+    const shapeError = shapeProblem(scenario, state.shapeLimits);
     if (shapeError) {
       runFailed(shapeError, store);
       return;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Tensor } from '../tensors/tensor';
-import { scenarioToJson, type UrlLimits } from '../url';
-import { DEFAULT_CODE, DEFAULT_SCENARIO } from './scenario';
+import { scenarioToJson } from '../url';
+import { DEFAULT_CODE, DEFAULT_SCENARIO, type ShapeKey } from '../problem';
 import {
   iframeSnippet,
   openScenarioFile,
@@ -177,7 +177,7 @@ describe('startShareLink: a pasted hash', () => {
 describe('startShareLink: device limits', () => {
   it('re-checks the opening link against the device once it is known', async () => {
     const store = createPlaygroundStore();
-    const deviceLimits = Promise.resolve<Partial<UrlLimits>>({ maxSeqLen: 2048 });
+    const deviceLimits = Promise.resolve({ Q: 2048, KV: 2048 });
     const bar = fakeEnv('#v=1&Q=4096&KV=64');
     const link = await startShareLink({ env: bar.env, deviceLimits }, store);
     await link.deviceChecked;
@@ -195,11 +195,13 @@ describe('startShareLink: device limits', () => {
 
   it('does not undo an edit the user made before the device answered', async () => {
     const store = createPlaygroundStore();
-    let answer: (limits: Partial<UrlLimits>) => void = () => undefined;
-    const deviceLimits = new Promise<Partial<UrlLimits>>((resolve) => (answer = resolve));
+    let answer: (limits: Partial<Record<ShapeKey, number>>) => void = () => undefined;
+    const deviceLimits = new Promise<Partial<Record<ShapeKey, number>>>(
+      (resolve) => (answer = resolve),
+    );
     const link = await startShareLink({ env: fakeEnv('#v=1&Q=4096').env, deviceLimits }, store);
     setShape({ KV: 33 }, store);
-    answer({ maxSeqLen: 2048 });
+    answer({ Q: 2048, KV: 2048 });
     await link.deviceChecked;
     expect(store.getState().scenario).toEqual({ ...DEFAULT_SCENARIO, Q: 4096, KV: 33 });
     expect(store.getState().linkProblems).toEqual([]);

@@ -8,7 +8,13 @@
  * The browser is reached only through `ShareLinkEnv`, so tests drive this with fakes.
  */
 import { clipForMessage } from '../tensors/bounded';
-import { DEFAULT_SCENARIO } from './scenario';
+import {
+  DEFAULT_SCENARIO,
+  SHAPE_KEYS,
+  SHAPE_MAXIMA,
+  type ShapeKey,
+  type ShapeLimits,
+} from '../problem';
 import {
   DEFAULT_URL_LIMITS,
   decodeHash,
@@ -22,7 +28,13 @@ import {
   type LinkProblem,
   type UrlLimits,
 } from '../url';
-import { openLink, playground, type PlaygroundState, type PlaygroundStore } from './store';
+import {
+  openLink,
+  playground,
+  setShapeLimits,
+  type PlaygroundState,
+  type PlaygroundStore,
+} from './store';
 
 /** Quiet time after an edit before the hash is rewritten. */
 export const HASH_WRITE_DELAY_MS = 300;
@@ -30,11 +42,12 @@ export const HASH_WRITE_DELAY_MS = 300;
 /** Longer links risk being cut by chat apps and mail clients; the share dialog warns. */
 export const LONG_LINK_CHARS = 8000;
 
-/** The caps links and files are checked against: the defaults until the device is known. */
-let activeLimits: Readonly<UrlLimits> = DEFAULT_URL_LIMITS;
-
-export function linkLimits(): Readonly<UrlLimits> {
-  return activeLimits;
+/**
+ * The caps links and files are checked against: the defaults, with the shape limits the store
+ * holds (the table's maxima until the device is known, then lowered by it).
+ */
+export function linkLimits(store: PlaygroundStore = playground): Readonly<UrlLimits> {
+  return { ...DEFAULT_URL_LIMITS, shape: store.getState().shapeLimits };
 }
 
 /** The parts of the browser this module uses. */
@@ -48,8 +61,8 @@ export interface ShareLinkEnv {
 
 export interface ShareLinkDeps {
   env: ShareLinkEnv;
-  /** Resolves with the caps the device implies, once the page knows its device. */
-  deviceLimits?: Promise<Partial<UrlLimits>>;
+  /** Resolves with how far the device lowers the shape limits, once the page knows it. */
+  deviceLimits?: Promise<Partial<Record<ShapeKey, number>>>;
   writeDelayMs?: number;
 }
 
@@ -125,8 +138,8 @@ export function problemSentence(problem: LinkProblem): string {
   return `${message}. Ignored.`;
 }
 
-function sameLimits(a: Readonly<UrlLimits>, b: Readonly<UrlLimits>): boolean {
-  return (Object.keys(a) as (keyof UrlLimits)[]).every((key) => a[key] === b[key]);
+function sameShapeLimits(a: ShapeLimits, b: ShapeLimits): boolean {
+  return SHAPE_KEYS.every((key) => a[key] === b[key]);
 }
 
 /**
@@ -139,7 +152,6 @@ export async function startShareLink(
 ): Promise<ShareLinkHandle> {
   const { env } = deps;
   const delay = deps.writeDelayMs ?? HASH_WRITE_DELAY_MS;
-  let limits: Readonly<UrlLimits> = DEFAULT_URL_LIMITS;
   /** The scenario and uploads the hash describes now; a store change away from them is an edit. */
   let described = { scenario: store.getState().scenario, uploaded: '' };
   /** The hash this module last wrote or opened: its own echo is not a new link. */
@@ -158,7 +170,7 @@ export async function startShareLink(
   const open = async (hash: string): Promise<DecodeResult | null> => {
     const mine = ++loadSeq;
     cancelWrite();
-    const result = await openHash(hash, limits);
+    const result = await openHash(hash, linkLimits(store));
     if (mine !== loadSeq) return null;
     currentHash = hash;
     described = { scenario: result.scenario, uploaded: uploadedInputs(store.getState()).join() };
@@ -207,16 +219,16 @@ export async function startShareLink(
 
   const deviceChecked = (async () => {
     if (!deps.deviceLimits) return;
-    let tighter: Partial<UrlLimits>;
+    let tighter: Partial<Record<ShapeKey, number>>;
     try {
       tighter = await deps.deviceLimits;
     } catch {
       // No device answer: the default caps stay, and the engine still checks every run.
       return;
     }
-    limits = tightenLimits(tighter);
-    activeLimits = limits;
-    if (opened === null || sameLimits(limits, DEFAULT_URL_LIMITS)) return;
+    const limits = tightenLimits({ shape: tighter });
+    setShapeLimits(limits.shape, store);
+    if (opened === null || sameShapeLimits(limits.shape, SHAPE_MAXIMA)) return;
     // Re-check the opening link only while the user has not moved on from it.
     if (store.getState().scenario !== opened.scenario || currentHash !== startHash) return;
     const rechecked = await openHash(startHash, limits);
@@ -242,7 +254,7 @@ export async function startShareLink(
 export function openScenarioFile(
   text: string,
   store: PlaygroundStore = playground,
-  limits: Readonly<UrlLimits> = activeLimits,
+  limits: Readonly<UrlLimits> = linkLimits(store),
 ): LinkProblem[] {
   const result = scenarioFromJson(text, limits);
   if (result.problems.length > 0) return result.problems;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { RunResult } from '../engine/types';
-import { DEFAULT_SCENARIO } from './scenario';
+import { DEFAULT_SCENARIO } from '../problem';
 import {
   compileFailed,
   createPlaygroundStore,
@@ -13,7 +13,8 @@ import {
   setZoom,
 } from './store';
 
-const result = (rows: number, cols: number) => ({ view: { rows, cols } }) as unknown as RunResult;
+const result = (rows: number, cols: number) =>
+  ({ picture: { rows, cols } }) as unknown as RunResult;
 
 describe('store', () => {
   test('shape changes keep the shown batch item and head inside the sizes', () => {

@@ -1,6 +1,7 @@
 /**
  * The playground's one store. Three slices: the scenario (what the user chose, the only thing a
- * share link carries), the view (how the user looks at the result: zoom, hover, gallery search)
+ * share link carries), the interaction (how the user looks at the result: zoom, hover, gallery
+ * search, the selected cell)
  * and the run (what the engine last produced, derived and never written back into the scenario).
  * Actions are plain functions so the runner, the URL code and tests call them without React.
  */
@@ -10,7 +11,14 @@ import type { CompiledProgram, SourceSpan } from '../mask/types';
 import type { Layout } from '../tensors/layout';
 import type { Tensor } from '../tensors/tensor';
 import type { LinkInput, LinkProblem, PanelName } from '../url';
-import { DEFAULT_SCENARIO, type Scenario, type ViewName } from './scenario';
+import {
+  DEFAULT_SCENARIO,
+  SHAPE_MAXIMA,
+  type Scenario,
+  type ShapeKey,
+  type ShapeLimits,
+  type ViewName,
+} from '../problem';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error';
 
@@ -43,6 +51,11 @@ export interface ScenarioSlice {
   uploads: Record<InputName, UploadedFile | null>;
   /** Why an upload was refused (malformed, wrong dtype, too large), per input. */
   uploadErrors: Record<InputName, string | null>;
+  /**
+   * The largest value each shape size may take on this page: the table's maxima, lowered once
+   * the device is known. The shape fields and the link checks both read it.
+   */
+  shapeLimits: ShapeLimits;
 }
 
 export interface ZoomTransform {
@@ -65,7 +78,7 @@ export interface SelectedCell {
   kv: number;
 }
 
-export interface ViewSlice {
+export interface InteractionSlice {
   zoom: ZoomTransform;
   hover: HoverCell | null;
   galleryQuery: string;
@@ -102,7 +115,7 @@ export interface LinkSlice {
   linkLoads: number;
 }
 
-export type PlaygroundState = ScenarioSlice & ViewSlice & RunSlice & LinkSlice;
+export type PlaygroundState = ScenarioSlice & InteractionSlice & RunSlice & LinkSlice;
 
 export const IDENTITY_ZOOM: ZoomTransform = { k: 1, x: 0, y: 0 };
 
@@ -111,6 +124,7 @@ function initialState(scenario: Scenario): PlaygroundState {
     scenario,
     uploads: { q: null, k: null, v: null },
     uploadErrors: { q: null, k: null, v: null },
+    shapeLimits: SHAPE_MAXIMA,
     zoom: IDENTITY_ZOOM,
     hover: null,
     galleryQuery: '',
@@ -143,15 +157,13 @@ export const playground = createPlaygroundStore();
 
 // ---------------------------------------------------------------- scenario slice
 
-export type ShapeField = 'B' | 'H' | 'HKV' | 'Q' | 'KV' | 'D' | 'DV' | 'blockQ' | 'blockKV';
-
 export function setCode(code: string, store: PlaygroundStore = playground): void {
   store.setState((s) => ({ scenario: { ...s.scenario, code } }));
 }
 
 /** Sets shape fields; keeps the chosen batch item and head inside the new sizes. */
 export function setShape(
-  fields: Partial<Pick<Scenario, ShapeField>>,
+  fields: Partial<Pick<Scenario, ShapeKey>>,
   store: PlaygroundStore = playground,
 ): void {
   store.setState((s) => {
@@ -160,6 +172,14 @@ export function setShape(
     scenario.h = Math.min(scenario.h, scenario.H - 1);
     return { scenario };
   });
+}
+
+/** The device's shape limits, once known (a device only ever lowers the table's maxima). */
+export function setShapeLimits(
+  shapeLimits: ShapeLimits,
+  store: PlaygroundStore = playground,
+): void {
+  store.setState({ shapeLimits });
 }
 
 export function setSeed(seed: number, store: PlaygroundStore = playground): void {
@@ -323,8 +343,8 @@ export function runSucceeded(
   const previous = store.getState().result;
   const sameSize =
     previous !== null &&
-    previous.view.rows === result.view.rows &&
-    previous.view.cols === result.view.cols;
+    previous.picture.rows === result.picture.rows &&
+    previous.picture.cols === result.picture.cols;
   store.setState({
     result,
     resultScenario: scenario,

@@ -3,7 +3,7 @@ import { writeNpy, parseNpy } from '../tensors/npy';
 import { writeSafetensors } from '../tensors/safetensors';
 import { createRandom } from '../tensors/random';
 import type { Tensor } from '../tensors/tensor';
-import { DEFAULT_SCENARIO, type Scenario } from './scenario';
+import { DEFAULT_SCENARIO, type Scenario } from '../problem';
 import { createPlaygroundStore, setUpload } from './store';
 import {
   checkUploadSize,
@@ -136,7 +136,7 @@ describe('exports', () => {
     const result = {
       shape: { B: 2, H: 3, HKV: 3, Q: 4, KV: 3, D: 5, DV: 5, blockQ: 2, blockKV: 2 },
       outputs: { out, lse },
-      view: {
+      picture: {
         b: 1,
         h: 2,
         rows: 4,

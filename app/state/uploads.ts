@@ -3,7 +3,7 @@
  * cannot be attention inputs, and fitting it to the scenario's shape under a layout. Every
  * refusal is a sentence that names the file and says what is wrong.
  */
-import type { AttentionInputs } from '../engine/types';
+import type { AttentionInputs, Scenario } from '../problem';
 import { clipForMessage, describeJson, formatBytes, jsonTooDeep } from '../tensors/bounded';
 import {
   inferLayout,
@@ -17,7 +17,6 @@ import {
 import { parseNpy } from '../tensors/npy';
 import { readSafetensorsIndex } from '../tensors/safetensors';
 import { DTYPE_NAME, formatShape, TensorFileError, type Tensor } from '../tensors/tensor';
-import type { Scenario } from './scenario';
 import type { InputName, PlaygroundState, UploadedFile, UploadLayout } from './store';
 
 /** Larger files are refused before they are read: the page holds everything in memory. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_QUOTED_CHARS } from '../tensors/bounded';
 import { writeNpy } from '../tensors/npy';
 import { TensorFileError, type Tensor } from '../tensors/tensor';
-import { DEFAULT_SCENARIO, type Scenario } from './scenario';
+import { DEFAULT_SCENARIO, type Scenario } from '../problem';
 import { createPlaygroundStore, setUpload } from './store';
 import {
   checkUpload,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom, randomInput, randomInputs, randomNormals, splitmix32 } from './random';
-import type { AttentionShape } from '../engine/types';
+import type { AttentionShape } from '../problem';
 
 describe('splitmix32', () => {
   it('matches an independent Python implementation of the same recurrence', () => {

@@ -1,4 +1,4 @@
-import type { AttentionInputs, AttentionShape } from '../engine/types';
+import type { AttentionInputs, AttentionShape } from '../problem';
 
 /**
  * Seeded random numbers for the example Q, K, V. A share link stores only the seed, so the

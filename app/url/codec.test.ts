@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CODE, DEFAULT_SCENARIO } from '../state/scenario';
-import type { Scenario } from '../state/scenario';
+import { DEFAULT_CODE, DEFAULT_SCENARIO, SHAPE_MAXIMA, type Scenario } from '../problem';
 import { READABLE_MAX_CHARS, encodeScenario } from './encode';
 import { decodeHash } from './decode';
 import { DEFAULT_URL_LIMITS, tightenLimits } from './limits';
@@ -220,12 +219,12 @@ const NEVER_WHOLE = [
 ];
 
 const RANGES: [key: string, name: keyof Scenario, min: number, max: number][] = [
-  ['B', 'B', 1, 8],
-  ['H', 'H', 1, 64],
-  ['Q', 'Q', 1, 16384],
-  ['KV', 'KV', 1, 16384],
-  ['D', 'D', 1, 256],
-  ['DV', 'DV', 1, 256],
+  ['B', 'B', 1, 64],
+  ['H', 'H', 1, 256],
+  ['Q', 'Q', 1, 65536],
+  ['KV', 'KV', 1, 65536],
+  ['D', 'D', 1, 512],
+  ['DV', 'DV', 1, 512],
   ['bq', 'blockQ', 1, 256],
   ['bkv', 'blockKV', 1, 256],
   ['seed', 'seed', 0, 2 ** 32 - 1],
@@ -327,7 +326,7 @@ describe('decodeHash: each broken field falls back to its default and is named',
   it('the messages read as the issue asks', async () => {
     expect(await messagesOf('#v=1&Q=-5')).toMatchInlineSnapshot(`
       [
-        "Q: Q=-5 in the link: Q must be a whole number from 1 to 16384",
+        "Q: Q=-5 in the link: Q must be a whole number from 1 to 65536",
       ]
     `);
     expect(await messagesOf('#v=1&H=8&HKV=3&B=2&b=2&h=99&view=heatmap')).toMatchInlineSnapshot(`
@@ -475,12 +474,18 @@ describe('decodeHash: whole-link refusals', () => {
 
 describe('limits', () => {
   it('tightenLimits only lowers caps, and ignores junk', () => {
-    const limits = tightenLimits({ maxSeqLen: 4096, maxB: 100, maxH: Number.NaN, maxHeadDim: 0 });
-    expect(limits).toEqual({ ...DEFAULT_URL_LIMITS, maxSeqLen: 4096, maxHeadDim: 1 });
+    const limits = tightenLimits({
+      shape: { Q: 4096, KV: 4096, B: 100, H: Number.NaN, D: 0 },
+      maxHashChars: Infinity,
+    });
+    expect(limits).toEqual({
+      ...DEFAULT_URL_LIMITS,
+      shape: { ...SHAPE_MAXIMA, Q: 4096, KV: 4096, D: 1 },
+    });
   });
 
   it('device limits reject what the default caps allow', async () => {
-    const limits = tightenLimits({ maxSeqLen: 4096 });
+    const limits = tightenLimits({ shape: { Q: 4096, KV: 4096 } });
     const { scenario, problems } = await decodeHash('#v=1&Q=8192&KV=4096', limits);
     expect(problems.map((p) => p.message)).toEqual([
       'Q=8192 in the link: Q must be a whole number from 1 to 4096',
@@ -489,7 +494,7 @@ describe('limits', () => {
   });
 
   it('falls back to the default pulled into the limits when the default itself is too large', async () => {
-    const limits = tightenLimits({ maxH: 4, maxSeqLen: 5 });
+    const limits = tightenLimits({ shape: { H: 4, Q: 5, KV: 5 } });
     const { scenario } = await decodeHash('#v=1&H=99&Q=-1', limits);
     expect(violations(scenario, limits)).toEqual([]);
     expect(scenario.H).toBe(4);

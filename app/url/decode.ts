@@ -2,10 +2,9 @@
  * Reading a link: split, decompress (`z=`), migrate, validate, fill defaults. Every string
  * gives a whole scenario; what was wrong comes back as problems, each naming its field.
  */
-import { DEFAULT_SCENARIO } from '../state/scenario';
+import { DEFAULT_SCENARIO } from '../problem';
 import type { DecodeResult, LinkProblem } from './types';
-import type { UrlLimits } from './limits';
-import { DEFAULT_URL_LIMITS } from './limits';
+import { type UrlLimits, DEFAULT_URL_LIMITS } from './limits';
 import { base64urlToBytes } from './base64url';
 import { inflateRawCapped } from './compress';
 import { migrate } from './migrate';
@@ -23,11 +22,11 @@ import {
   isScenarioParam,
   nameForMessage,
   quoteForMessage,
+  type LinkInput,
+  type PanelName,
 } from './schema';
-import type { LinkInput, PanelName } from './schema';
 import { percentDecode, queryOfHash, splitQuery } from './split';
-import type { FieldValue } from './validate';
-import { resolveScenario } from './validate';
+import { type FieldValue, resolveScenario } from './validate';
 
 export async function decodeHash(
   hash: string,

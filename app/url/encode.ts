@@ -2,8 +2,7 @@
  * Writing a link: the readable query string when the hash stays within READABLE_MAX_CHARS,
  * otherwise `#v=1&z=<base64url of deflate-raw of that same query string>`.
  */
-import { DEFAULT_SCENARIO } from '../state/scenario';
-import type { Scenario } from '../state/scenario';
+import { DEFAULT_SCENARIO, type Scenario } from '../problem';
 import { bytesToBase64url } from './base64url';
 import { deflateRaw } from './compress';
 import {
@@ -15,8 +14,9 @@ import {
   SCENARIO_PARAMS,
   UPLOADED_KEY,
   VERSION_KEY,
+  type LinkInput,
+  type PanelName,
 } from './schema';
-import type { LinkInput, PanelName } from './schema';
 
 /** Longest hash written in readable form (the issue's "about 1,500 characters"). */
 export const READABLE_MAX_CHARS = 1500;

@@ -1,9 +1,8 @@
 /** The link's extras beside the scenario: uploaded=, embed=, panel= and the teaching embed keys. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO } from '../state/scenario';
+import { DEFAULT_SCENARIO } from '../problem';
 import { decodeHash } from './decode';
 import { encodeScenario } from './encode';
-import { limitsForCpu, limitsForGpu, tightenLimits } from './limits';
 
 const LONG = { ...DEFAULT_SCENARIO, code: 'a = 1\n'.repeat(400) };
 
@@ -70,22 +69,5 @@ describe('embed and panel', () => {
     expect(decoded).toMatchObject({ embed: true, panel: 'explain', scenario: LONG });
     const stray = await decodeHash(`${long}&row=3`);
     expect(stray.problems.map((p) => p.field)).toEqual(['link']);
-  });
-});
-
-describe('device limits', () => {
-  it('a GPU caps each size by the floats its largest buffer binding holds', () => {
-    const small = limitsForGpu({ maxStorageBufferBindingSize: 4096, maxBufferSize: 1 << 20 });
-    expect(small).toEqual({ maxB: 1024, maxH: 1024, maxSeqLen: 1024, maxHeadDim: 1024 });
-    const big = { maxStorageBufferBindingSize: 2 ** 31, maxBufferSize: 2 ** 32 };
-    expect(tightenLimits(limitsForGpu(big))).toEqual(tightenLimits({}));
-  });
-
-  it('the CPU fallback caps the sequence length', async () => {
-    const limits = tightenLimits(limitsForCpu(2048));
-    const { scenario, problems } = await decodeHash('#v=1&Q=2048&KV=2049', limits);
-    expect(scenario.Q).toBe(2048);
-    expect(scenario.KV).toBe(DEFAULT_SCENARIO.KV);
-    expect(problems.map((p) => p.field)).toEqual(['KV']);
   });
 });

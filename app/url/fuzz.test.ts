@@ -4,8 +4,7 @@
  * and none throws. Bounded by count and time; prints its figures for the lead.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO } from '../state/scenario';
-import type { Scenario } from '../state/scenario';
+import { DEFAULT_SCENARIO, type Scenario } from '../problem';
 import type { DecodeResult } from './types';
 import { decodeHash } from './decode';
 import { encodeQuery, encodeValue } from './encode';

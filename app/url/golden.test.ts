@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHash } from './decode';
 import { violations } from './testScenarios';
-import type { Scenario } from '../state/scenario';
+import type { Scenario } from '../problem';
 import { compile } from '../mask/compile';
 import { goldenCases } from './golden/cases';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO } from '../state/scenario';
+import { DEFAULT_SCENARIO } from '../problem';
 import { bytesToBase64url } from './base64url';
 import { deflateRaw } from './compress';
 import { decodeHash } from './decode';
@@ -101,7 +101,7 @@ describe('hostile scenario files', () => {
       scenarioFromJson(JSON.stringify({ v: 1, [long]: 1, B: long, view: [long] })),
     );
     expect(result.problems.map((p) => p.message)).toEqual([
-      `"B": "${'x'.repeat(40)}…" in the file: B must be a whole number from 1 to 8`,
+      `"B": "${'x'.repeat(40)}…" in the file: B must be a whole number from 1 to 64`,
       '"view": […] in the file: view must be one of scores, probs, mask, blocks, output',
       `Unknown field in the file, ignored: ${'x'.repeat(20)}…`,
     ]);

@@ -1,7 +1,7 @@
 /** Share links and scenario files: the public face of app/url. */
 export type { DecodeResult, LinkProblem } from './types';
-export type { DeviceBufferLimits, UrlLimits } from './limits';
-export { DEFAULT_URL_LIMITS, limitsForCpu, limitsForGpu, tightenLimits } from './limits';
+export type { TighterLimits, UrlLimits } from './limits';
+export { DEFAULT_URL_LIMITS, tightenLimits } from './limits';
 export type { EncodeOptions } from './encode';
 export { READABLE_MAX_CHARS, encodeScenario } from './encode';
 export { decodeHash } from './decode';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO } from '../state/scenario';
+import { DEFAULT_SCENARIO } from '../problem';
 import { scenarioFromJson, scenarioToJson } from './json';
 import { tightenLimits } from './limits';
 import { codeArb, scenarioArb } from './testScenarios';
@@ -63,7 +63,7 @@ describe('scenario JSON files', () => {
   });
 
   it('checks against the limits it is given', () => {
-    const result = scenarioFromJson('{"Q": 8192}', tightenLimits({ maxSeqLen: 4096 }));
+    const result = scenarioFromJson('{"Q": 8192}', tightenLimits({ shape: { Q: 4096, KV: 4096 } }));
     expect(result.problems.map((p) => p.field)).toEqual(['Q']);
     expect(result.scenario.Q).toBe(DEFAULT_SCENARIO.Q);
   });
@@ -97,7 +97,7 @@ describe('scenario JSON files', () => {
     expect(messages).toMatchInlineSnapshot(`
       [
         [
-          "Q: "Q": -5 in the file: Q must be a whole number from 1 to 16384",
+          "Q: "Q": -5 in the file: Q must be a whole number from 1 to 65536",
           "file: Unknown fields in the file, ignored: __proto__, extra",
         ],
         [

@@ -4,15 +4,12 @@
  * writes every field, with real JSON numbers; reading it accepts JSON numbers only.
  */
 import { jsonTooDeep } from '../tensors/bounded';
-import { DEFAULT_SCENARIO } from '../state/scenario';
-import type { Scenario } from '../state/scenario';
+import { DEFAULT_SCENARIO, type Scenario } from '../problem';
 import type { DecodeResult, LinkProblem } from './types';
-import type { UrlLimits } from './limits';
-import { DEFAULT_URL_LIMITS } from './limits';
+import { type UrlLimits, DEFAULT_URL_LIMITS } from './limits';
 import { migrate } from './migrate';
 import { CURRENT_VERSION, SCENARIO_PARAMS, VERSION_KEY, quoteForMessage } from './schema';
-import type { FieldValue } from './validate';
-import { describeValue, resolveScenario } from './validate';
+import { type FieldValue, describeValue, resolveScenario } from './validate';
 
 /**
  * Deepest nesting read in a scenario file: a scenario is one flat object. Checked on the text

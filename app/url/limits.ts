@@ -1,20 +1,19 @@
 /**
- * The caps a link's numbers are checked against. The defaults are sane caps that hold before a
- * GPU device exists; once the app knows the device it passes tighter ones via `tightenLimits`.
+ * The caps a link is checked against. Shape sizes come from the one table in app/problem
+ * (`SHAPE_FIELDS`), lowered by the device the page runs on; the rest bound the link's text
+ * before anything is parsed.
  */
-import { DEFAULT_CODE } from '../state/scenario';
+import {
+  lowerShapeLimits,
+  MAX_CODE_CHARS,
+  SHAPE_MAXIMA,
+  type ShapeKey,
+  type ShapeLimits,
+} from '../problem';
 
 export interface UrlLimits {
-  /** Largest batch size B. */
-  maxB: number;
-  /** Largest number of query heads H (and of key/value heads HKV). */
-  maxH: number;
-  /** Largest sequence length, for both Q and KV. */
-  maxSeqLen: number;
-  /** Largest head dimension, for both D and DV. */
-  maxHeadDim: number;
-  /** Largest block size, for both bq and bkv. */
-  maxBlockSize: number;
+  /** The largest value of each shape size (the same limits the shape controls show). */
+  shape: ShapeLimits;
   /** Longest program text, in UTF-16 code units (what `string.length` counts). */
   maxCodeChars: number;
   /** Longest hash (or JSON file text) read at all; longer ones are refused before any parsing. */
@@ -28,65 +27,36 @@ export interface UrlLimits {
  * percent-encode to 900,000 characters, under 1 MiB.
  */
 export const DEFAULT_URL_LIMITS: Readonly<UrlLimits> = Object.freeze({
-  maxB: 8,
-  maxH: 64,
-  maxSeqLen: 16384,
-  maxHeadDim: 256,
-  maxBlockSize: 256,
-  maxCodeChars: 100_000,
+  shape: SHAPE_MAXIMA,
+  maxCodeChars: MAX_CODE_CHARS,
   maxHashChars: 1 << 20,
   maxInflatedBytes: 1 << 20,
 });
 
+/** What may lower the default caps: a device's shape limits, or (in tests) smaller text caps. */
+export interface TighterLimits {
+  shape?: Partial<Record<ShapeKey, number>>;
+  maxHashChars?: number;
+  maxInflatedBytes?: number;
+}
+
 /**
- * Limits no looser than `base` and no looser than `tighter` (for example derived from the GPU
- * device's buffer sizes). A limit can only go down: values that are missing, not finite, or
- * above the base are ignored. Each cap stays at least 1, and the code cap at least the default
- * program's length, so the default scenario always passes.
+ * Limits no looser than `base` and no looser than `tighter`. A limit can only go down: values
+ * that are missing, not finite, or above the base are ignored. Each cap stays at least 1 (a shape
+ * size at least its minimum).
  */
 export function tightenLimits(
-  tighter: Partial<UrlLimits>,
+  tighter: TighterLimits,
   base: Readonly<UrlLimits> = DEFAULT_URL_LIMITS,
 ): UrlLimits {
-  const pick = (key: keyof UrlLimits, floor: number): number => {
-    const wanted = tighter[key];
-    const current = base[key];
-    if (typeof wanted !== 'number' || !Number.isFinite(wanted)) return current;
-    return Math.max(floor, Math.min(current, Math.floor(wanted)));
-  };
+  const pick = (wanted: number | undefined, current: number): number =>
+    typeof wanted === 'number' && Number.isFinite(wanted)
+      ? Math.max(1, Math.min(current, Math.floor(wanted)))
+      : current;
   return {
-    maxB: pick('maxB', 1),
-    maxH: pick('maxH', 1),
-    maxSeqLen: pick('maxSeqLen', 1),
-    maxHeadDim: pick('maxHeadDim', 1),
-    maxBlockSize: pick('maxBlockSize', 1),
-    maxCodeChars: pick('maxCodeChars', DEFAULT_CODE.length),
-    maxHashChars: pick('maxHashChars', 1),
-    maxInflatedBytes: pick('maxInflatedBytes', 1),
+    shape: lowerShapeLimits(tighter.shape ?? {}, base.shape),
+    maxCodeChars: base.maxCodeChars,
+    maxHashChars: pick(tighter.maxHashChars, base.maxHashChars),
+    maxInflatedBytes: pick(tighter.maxInflatedBytes, base.maxInflatedBytes),
   };
-}
-
-/** The buffer limits of a WebGPU device that bound a scenario (plain numbers: no GPU import). */
-export interface DeviceBufferLimits {
-  maxStorageBufferBindingSize: number;
-  maxBufferSize: number;
-}
-
-const F32_BYTES = 4;
-
-/**
- * Caps a GPU device implies for any one field: the q input alone holds B * H * Q * D floats in
- * one buffer, so with every other size at 1 each of them must fit that buffer on its own. Real
- * devices bind at least 128 MiB, so these rarely bite; the engine checks whole shapes before a run.
- */
-export function limitsForGpu(device: DeviceBufferLimits): Partial<UrlLimits> {
-  const floats = Math.floor(
-    Math.min(device.maxStorageBufferBindingSize, device.maxBufferSize) / F32_BYTES,
-  );
-  return { maxB: floats, maxH: floats, maxSeqLen: floats, maxHeadDim: floats };
-}
-
-/** Caps of the CPU fallback (no WebGPU): it computes sequences up to `maxSeqLen` long. */
-export function limitsForCpu(maxSeqLen: number): Partial<UrlLimits> {
-  return { maxSeqLen };
 }

@@ -6,7 +6,7 @@
  * figure alone, for an iframe) and `panel=explain|walkthrough` (a teaching panel beside it, set
  * up by the keys in TEACHING_EMBED_KEYS). The scenario keys name the fields of a JSON file too.
  */
-import type { Scenario } from '../state/scenario';
+import type { Scenario } from '../problem';
 
 export const CURRENT_VERSION = '1';
 

@@ -4,10 +4,8 @@
  * decoder's own validator. Imported by tests only.
  */
 import fc from 'fast-check';
-import { VIEWS } from '../state/scenario';
-import type { Scenario } from '../state/scenario';
-import type { UrlLimits } from './limits';
-import { DEFAULT_URL_LIMITS } from './limits';
+import { VIEWS, type Scenario } from '../problem';
+import { type UrlLimits, DEFAULT_URL_LIMITS } from './limits';
 import { uniformFloats } from '../tensors/random';
 
 /** The fuzz test draws from the project's one seeded PRNG; it prints its seed so a failure can be replayed. */
@@ -86,14 +84,14 @@ export const scenarioArb = (code: fc.Arbitrary<string>): fc.Arbitrary<Scenario> 
   fc
     .record({
       code,
-      B: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxB }),
-      H: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxH }),
-      Q: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxSeqLen }),
-      KV: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxSeqLen }),
-      D: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxHeadDim }),
-      DV: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxHeadDim }),
-      blockQ: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxBlockSize }),
-      blockKV: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.maxBlockSize }),
+      B: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.shape.B }),
+      H: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.shape.H }),
+      Q: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.shape.Q }),
+      KV: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.shape.KV }),
+      D: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.shape.D }),
+      DV: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.shape.DV }),
+      blockQ: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.shape.blockQ }),
+      blockKV: fc.integer({ min: 1, max: DEFAULT_URL_LIMITS.shape.blockKV }),
       seed: fc.integer({ min: 0, max: 0xffffffff }),
       view: fc.constantFrom(...VIEWS),
     })
@@ -111,20 +109,20 @@ export const scenarioArb = (code: fc.Arbitrary<string>): fc.Arbitrary<Scenario> 
 export function randomScenario(rand: () => number, code: string): Scenario {
   const int = (min: number, max: number): number => min + Math.floor(rand() * (max - min + 1));
   const L = DEFAULT_URL_LIMITS;
-  const B = int(1, L.maxB);
-  const H = int(1, L.maxH);
+  const B = int(1, L.shape.B);
+  const H = int(1, L.shape.H);
   const divisors = divisorsOf(H);
   return {
     code,
     B,
     H,
     HKV: divisors[int(0, divisors.length - 1)],
-    Q: int(1, L.maxSeqLen),
-    KV: int(1, L.maxSeqLen),
-    D: int(1, L.maxHeadDim),
-    DV: int(1, L.maxHeadDim),
-    blockQ: int(1, L.maxBlockSize),
-    blockKV: int(1, L.maxBlockSize),
+    Q: int(1, L.shape.Q),
+    KV: int(1, L.shape.KV),
+    D: int(1, L.shape.D),
+    DV: int(1, L.shape.DV),
+    blockQ: int(1, L.shape.blockQ),
+    blockKV: int(1, L.shape.blockKV),
     seed: int(0, 0xffffffff),
     view: VIEWS[int(0, VIEWS.length - 1)],
     b: int(0, B - 1),
@@ -143,16 +141,16 @@ export function violations(s: Scenario, limits: UrlLimits = DEFAULT_URL_LIMITS):
   if (typeof s.code !== 'string') out.push('code is not a string');
   else if (s.code.length > limits.maxCodeChars) out.push('code too long');
   else if (!isWellFormed(s.code)) out.push('code has a lone surrogate');
-  whole('B', s.B, 1, limits.maxB);
-  whole('H', s.H, 1, limits.maxH);
+  whole('B', s.B, 1, limits.shape.B);
+  whole('H', s.H, 1, limits.shape.H);
   whole('HKV', s.HKV, 1, s.H);
   if (s.H % s.HKV !== 0) out.push(`HKV=${s.HKV} does not divide H=${s.H}`);
-  whole('Q', s.Q, 1, limits.maxSeqLen);
-  whole('KV', s.KV, 1, limits.maxSeqLen);
-  whole('D', s.D, 1, limits.maxHeadDim);
-  whole('DV', s.DV, 1, limits.maxHeadDim);
-  whole('blockQ', s.blockQ, 1, limits.maxBlockSize);
-  whole('blockKV', s.blockKV, 1, limits.maxBlockSize);
+  whole('Q', s.Q, 1, limits.shape.Q);
+  whole('KV', s.KV, 1, limits.shape.KV);
+  whole('D', s.D, 1, limits.shape.D);
+  whole('DV', s.DV, 1, limits.shape.DV);
+  whole('blockQ', s.blockQ, 1, limits.shape.blockQ);
+  whole('blockKV', s.blockKV, 1, limits.shape.blockKV);
   whole('seed', s.seed, 0, 2 ** 32 - 1);
   if (!(VIEWS as readonly string[]).includes(s.view)) out.push(`view=${s.view}`);
   whole('b', s.b, 0, s.B - 1);

@@ -1,4 +1,4 @@
-import type { Scenario } from '../state/scenario';
+import type { Scenario } from '../problem';
 import type { LinkInput, PanelName } from './schema';
 
 /** One thing wrong with a link or file: which field, and a sentence saying what and why. */

@@ -4,11 +4,18 @@
  * same rules. Nothing is cast: a number is read only from a whole-number text (a link) or a
  * whole JSON number (a file), then range-checked.
  */
-import { DEFAULT_CODE, DEFAULT_SCENARIO, VIEWS } from '../state/scenario';
-import type { Scenario, ViewName } from '../state/scenario';
+import {
+  DEFAULT_CODE,
+  DEFAULT_SCENARIO,
+  MAX_SEED,
+  shapeField,
+  VIEWS,
+  type Scenario,
+  type ShapeKey,
+  type ViewName,
+} from '../problem';
 import type { LinkProblem } from './types';
-import type { UrlLimits } from './limits';
-import { DEFAULT_URL_LIMITS } from './limits';
+import { DEFAULT_URL_LIMITS, type UrlLimits } from './limits';
 import { SCENARIO_PARAMS, isScenarioParam, nameForMessage, quoteForMessage } from './schema';
 
 /** One field as the source holds it. */
@@ -32,7 +39,6 @@ export interface Resolved {
 }
 
 const MAX_NAMED_UNKNOWN = 5;
-const UINT32_MAX = 0xffff_ffff;
 
 /** Builds a whole, valid scenario from the fields; each broken field is one problem. */
 export function resolveScenario(
@@ -61,16 +67,20 @@ export function resolveScenario(
   };
 
   const code = readCode(fields.get('code'), source, limits, problems);
-  const B = whole('B', 1, limits.maxB, DEFAULT_SCENARIO.B);
-  const H = whole('H', 1, limits.maxH, DEFAULT_SCENARIO.H);
+  const size = (key: ShapeKey, linkKey: string = key): number => {
+    const { min } = shapeField(key);
+    return whole(linkKey, min, limits.shape[key], DEFAULT_SCENARIO[key]);
+  };
+  const B = size('B');
+  const H = size('H');
   const HKV = readKeyValueHeads(fields.get('HKV'), H, source, at, problems);
-  const Q = whole('Q', 1, limits.maxSeqLen, DEFAULT_SCENARIO.Q);
-  const KV = whole('KV', 1, limits.maxSeqLen, DEFAULT_SCENARIO.KV);
-  const D = whole('D', 1, limits.maxHeadDim, DEFAULT_SCENARIO.D);
-  const DV = whole('DV', 1, limits.maxHeadDim, DEFAULT_SCENARIO.DV);
-  const blockQ = whole('bq', 1, limits.maxBlockSize, DEFAULT_SCENARIO.blockQ);
-  const blockKV = whole('bkv', 1, limits.maxBlockSize, DEFAULT_SCENARIO.blockKV);
-  const seed = whole('seed', 0, UINT32_MAX, DEFAULT_SCENARIO.seed);
+  const Q = size('Q');
+  const KV = size('KV');
+  const D = size('D');
+  const DV = size('DV');
+  const blockQ = size('blockQ', 'bq');
+  const blockKV = size('blockKV', 'bkv');
+  const seed = whole('seed', 0, MAX_SEED, DEFAULT_SCENARIO.seed);
   const view = readView(fields.get('view'), at, problems);
   const b = whole('b', 0, B - 1, DEFAULT_SCENARIO.b, ` (B is ${B})`);
   const h = whole('h', 0, H - 1, DEFAULT_SCENARIO.h, ` (H is ${H})`);

@@ -3,7 +3,7 @@
  * programs are written in flexmask's own mask language (the text a user would type), with the
  * sizes the issue asks for: window S/8, prefix S/4, eight equal documents.
  */
-import type { AttentionShape } from '../../app/engine/types';
+import type { AttentionShape } from '../../app/problem';
 
 export type MaskId = 'noop' | 'causal' | 'sliding_window' | 'document' | 'prefix_lm' | 'alibi';
 export type EngineId = 'flexmask' | 'ort' | 'tfjs';

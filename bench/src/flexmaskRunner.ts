@@ -5,18 +5,22 @@
  */
 import { buildBlockMask, readBlockMask, type GpuBlockMask } from '../../gpu/blockMask';
 import { readAttention, runFlexAttention } from '../../gpu/flexAttention';
-import type { ViewWindow } from '../../gpu/programTypes';
+import type {
+  PictureWindow,
+  AttentionInputs,
+  AttentionShape,
+  BlockMaskData,
+} from '../../app/problem';
 import { BufferSet } from '../../gpu/resources';
 import { StageTimer } from '../../gpu/timing';
 import { maskSizes } from '../../app/engine/shape';
-import type { AttentionInputs, AttentionShape, BlockMaskData } from '../../app/engine/types';
 import type { CompiledProgram } from '../../app/mask/types';
 
 /**
  * buildBlockMask samples the mask, and the attention kernel the scores, for the UI's picture; one
  * cell keeps that cost nil.
  */
-const ONE_CELL_VIEW: ViewWindow = { b: 0, h: 0, rows: 1, cols: 1, rowStride: 1, colStride: 1 };
+const ONE_CELL_VIEW: PictureWindow = { b: 0, h: 0, rows: 1, cols: 1, rowStride: 1, colStride: 1 };
 
 export interface StageSample {
   /** From GPU timestamps; NaN when the device has no timestamp-query. */

@@ -5,7 +5,7 @@
  */
 import { getGpu } from '../../gpu/device';
 import { blockSummary } from '../../app/engine/cpuRun';
-import type { AttentionInputs, AttentionShape } from '../../app/engine/types';
+import type { AttentionInputs, AttentionShape } from '../../app/problem';
 import { compile } from '../../app/mask/compile';
 import { randomInputs } from '../../app/tensors/random';
 import { additiveBias, type AdditiveBias } from './bias';

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { createBlockMask, flexAttention } from '../../app/reference';
 import { compile } from '../../app/mask/compile';
 import { randomInputs } from '../../app/tensors/random';
-import type { AttentionShape } from '../../app/engine/types';
+import type { AttentionShape } from '../../app/problem';
 import { additiveBias } from './bias';
 import { maskSource, type MaskId } from './cases';
 import { MHA_INPUTS, MHA_OUTPUT, multiHeadAttentionModel } from './onnxModel';

@@ -4,7 +4,7 @@
  * ORT's own device, so a timed run is the op plus the readback of its output, nothing more.
  */
 import type * as Ort from 'onnxruntime-web/webgpu';
-import type { AttentionInputs, AttentionShape } from '../../app/engine/types';
+import type { AttentionInputs, AttentionShape } from '../../app/problem';
 import type { AdditiveBias } from './bias';
 import { MHA_INPUTS, MHA_OUTPUT, multiHeadAttentionModel } from './onnxModel';
 import type { PeerSession } from './peer';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createBlockMask, toDense } from '../../app/reference';
 import { createRandom } from '../../app/tensors/random';
-import type { AttentionShape } from '../../app/engine/types';
+import type { AttentionShape } from '../../app/problem';
 import {
   computedElements,
   denseElements,

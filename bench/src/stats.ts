@@ -1,5 +1,5 @@
 /** The arithmetic of the bench: medians, work counts, agreement between outputs. */
-import type { AttentionShape, BlockMaskData } from '../../app/engine/types';
+import type { AttentionShape, BlockMaskData } from '../../app/problem';
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;

@@ -4,7 +4,7 @@
  * flexmask's [B, H, S, D] layout (tfjs batches the leading axes).
  */
 import type * as Tf from '@tensorflow/tfjs-core';
-import type { AttentionInputs, AttentionShape } from '../../app/engine/types';
+import type { AttentionInputs, AttentionShape } from '../../app/problem';
 import type { AdditiveBias } from './bias';
 import type { PeerSession } from './peer';
 

@@ -2,7 +2,7 @@
  * Comparisons the browser tests run inside the page, so that large arrays need not cross into
  * the test process: each returns a small report a test can assert on and print.
  */
-import type { BlockMaskData } from '../../app/engine/types';
+import type { BlockMaskData } from '../../app/problem';
 
 const INT_FIELDS = [
   'kvNumBlocks',

@@ -5,16 +5,19 @@
 import { getGpu } from '../../gpu/device';
 import { runOnGpu } from '../../app/engine/gpuRun';
 import { runOnCpu } from '../../app/engine/cpuRun';
-import { viewWindow } from '../../app/engine/shape';
+import {
+  pictureWindow,
+  type AttentionShape,
+  DEFAULT_SCENARIO,
+  type Scenario,
+} from '../../app/problem';
 import { countVisits } from '../../app/reference';
 import { randomInputs } from '../../app/tensors/random';
-import type { AttentionShape } from '../../app/engine/types';
 import type { CompiledProgram } from '../../app/mask/types';
 import { blockMaskDifference, relativeError, type ErrorReport } from './compare';
 import { compile } from '../../app/mask/compile';
 import { randomScenario, type RandomScenario } from './randomScenario';
 import { runScenario } from '../../app/engine/run';
-import { DEFAULT_SCENARIO, type Scenario } from '../../app/state/scenario';
 import { onGpuFault, type GpuFault } from '../../app/engine/gpuStatus';
 import {
   PIPELINE_CACHE_SIZE,
@@ -37,9 +40,9 @@ export interface EngineCaseReport {
   blockMask: string | null;
   out: ErrorReport;
   lse: ErrorReport;
-  viewScores: ErrorReport;
-  viewProbs: ErrorReport;
-  viewMask: string | null;
+  headPicture: ErrorReport;
+  pictureProbs: ErrorReport;
+  pictureMask: string | null;
   /** Largest |sum(row) - 1| over rows with an allowed key; rows without must sum to exactly 0. */
   probRowSumError: number;
   counts: string | null;
@@ -54,28 +57,28 @@ export async function compareProgramWithReference(
   const gpu = await getGpu();
   if (gpu.kind === 'none') throw new Error(gpu.reason);
   const inputs = randomInputs(c.shape, c.seed);
-  const view = viewWindow(c.shape, c.b, c.h);
-  const run = await runOnGpu(gpu.context.device, program, c.shape, inputs, view, {
+  const onScreen = pictureWindow(c.shape, c.b, c.h);
+  const run = await runOnGpu(gpu.context.device, program, c.shape, inputs, onScreen, {
     debugCounts: c.debugCounts,
     subgroups: c.subgroups,
   });
-  const ref = runOnCpu(program, c.shape, inputs, view.b, view.h);
+  const ref = runOnCpu(program, c.shape, inputs, onScreen.b, onScreen.h);
 
-  let viewMask: string | null = null;
-  for (let i = 0; i < ref.view.mask.length; i++) {
-    if (run.view.mask[i] !== ref.view.mask[i]) {
-      viewMask = `mask picture cell ${i}: gpu ${run.view.mask[i]}, reference ${ref.view.mask[i]}`;
+  let pictureMask: string | null = null;
+  for (let i = 0; i < ref.picture.mask.length; i++) {
+    if (run.picture.mask[i] !== ref.picture.mask[i]) {
+      pictureMask = `mask picture cell ${i}: gpu ${run.picture.mask[i]}, reference ${ref.picture.mask[i]}`;
       break;
     }
   }
 
   let probRowSumError = 0;
-  for (let r = 0; r < view.rows; r++) {
+  for (let r = 0; r < onScreen.rows; r++) {
     let sum = 0;
     let allowed = 0;
-    for (let col = 0; col < view.cols; col++) {
-      sum += run.view.probs[r * view.cols + col];
-      allowed += ref.view.mask[r * view.cols + col];
+    for (let col = 0; col < onScreen.cols; col++) {
+      sum += run.picture.probs[r * onScreen.cols + col];
+      allowed += ref.picture.mask[r * onScreen.cols + col];
     }
     probRowSumError = Math.max(probRowSumError, allowed > 0 ? Math.abs(sum - 1) : Math.abs(sum));
   }
@@ -96,9 +99,9 @@ export async function compareProgramWithReference(
     blockMask: blockMaskDifference(run.blockMask, ref.blockMask),
     out: relativeError(run.outputs.out, ref.outputs.out),
     lse: relativeError(run.outputs.lse, ref.outputs.lse),
-    viewScores: relativeError(run.view.scores, ref.view.scores),
-    viewProbs: relativeError(run.view.probs, ref.view.probs),
-    viewMask,
+    headPicture: relativeError(run.picture.scores, ref.picture.scores),
+    pictureProbs: relativeError(run.picture.probs, ref.picture.probs),
+    pictureMask,
     probRowSumError,
     counts,
     gpuMs,
@@ -213,10 +216,10 @@ export async function runScenarioSummary(
       sparsity: result.sparsity,
       computedBlocks: result.computedBlocks,
       totalBlocks: result.totalBlocks,
-      viewRows: result.view.rows,
-      viewCols: result.view.cols,
-      rowStride: result.view.rowStride,
-      colStride: result.view.colStride,
+      viewRows: result.picture.rows,
+      viewCols: result.picture.cols,
+      rowStride: result.picture.rowStride,
+      colStride: result.picture.colStride,
       outNaN: countNaN(result.outputs.out),
       lseNaN: countNaN(result.outputs.lse),
       timings: result.timings,
@@ -242,7 +245,7 @@ export async function timeStages(
   if (gpu.kind === 'none') throw new Error(gpu.reason);
   const program = compile(source);
   const inputs = randomInputs(shape, 1);
-  const view = viewWindow(shape, 0, 0);
+  const view = pictureWindow(shape, 0, 0);
   const runs: Record<string, number[]> = {};
   for (let i = 0; i <= repeats; i++) {
     const run = await runOnGpu(gpu.context.device, program, shape, inputs, view, variant);
@@ -305,7 +308,7 @@ export async function runWithInvalidDispatch(): Promise<Outcome> {
       broken,
       SMALL_SHAPE,
       randomInputs(SMALL_SHAPE, 1),
-      viewWindow(SMALL_SHAPE, 0, 0),
+      pictureWindow(SMALL_SHAPE, 0, 0),
     ),
   );
 }
@@ -322,7 +325,7 @@ export async function runWithBrokenWgsl(): Promise<Outcome> {
       broken,
       SMALL_SHAPE,
       randomInputs(SMALL_SHAPE, 1),
-      viewWindow(SMALL_SHAPE, 0, 0),
+      pictureWindow(SMALL_SHAPE, 0, 0),
     ),
   );
 }

@@ -9,7 +9,7 @@ import { PRESETS, type Preset } from '../../app/mask/presets';
 import { composePrograms, negateProgram } from '../../app/state/compose';
 import { rewriteParam } from '../../app/state/params';
 import { createRandom, type Random } from '../../app/tensors/random';
-import type { AttentionShape } from '../../app/engine/types';
+import type { AttentionShape } from '../../app/problem';
 
 export interface RandomScenario {
   seed: number;

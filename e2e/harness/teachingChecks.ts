@@ -5,14 +5,14 @@
  * and the counting kernel's tallies of the blocks it visited.
  */
 import { runScenario } from '../../app/engine/run';
-import type { AttentionShape, RunResult } from '../../app/engine/types';
+import type { RunResult } from '../../app/engine/types';
+import { type AttentionShape, DEFAULT_SCENARIO, type Scenario } from '../../app/problem';
 import { compile } from '../../app/mask/compile';
 import { PRESETS } from '../../app/mask/presets';
 import { createTracer } from '../../app/mask/trace';
 import type { CompiledProgram } from '../../app/mask/types';
 import { explainCell, listedState, type BlockKind } from '../../app/reference/explainCell';
 import { walkthrough } from '../../app/reference/walkthrough';
-import { DEFAULT_SCENARIO, type Scenario } from '../../app/state/scenario';
 import { createRandom, type Random } from '../../app/tensors/random';
 import { compareProgramWithReference } from './engineChecks';
 
@@ -55,7 +55,7 @@ async function runRandomPreset(
   const program = compile(scenario.code);
   const result = await runScenario(scenario, program, null);
   return {
-    c: { seed, preset: preset.id, shape: result.shape, b: result.view.b, h: result.view.h },
+    c: { seed, preset: preset.id, shape: result.shape, b: result.picture.b, h: result.picture.h },
     program,
     result,
     random,
@@ -95,7 +95,7 @@ export async function explainEngineCells(seed: number, cells: number): Promise<E
   const { c, program, result, random } = await runRandomPreset(seed);
   const tracer = createTracer(program);
   const problem = { ...problemOf(program, result), lse: result.outputs.lse };
-  const { view, shape } = result;
+  const { picture, shape } = result;
   const mismatches: string[] = [];
   for (let k = 0; k < cells; k++) {
     const q = random.nextInt(0, shape.Q - 1);
@@ -104,19 +104,19 @@ export async function explainEngineCells(seed: number, cells: number): Promise<E
     const cell = explainCell(problem, c.b, c.h, q, kv);
     const traced = tracer.traceMask(c.b, c.h, q, kv);
     const scored = tracer.traceScore(cell.rawScore, c.b, c.h, q, kv);
-    const i = (q / view.rowStride) * view.cols + kv / view.colStride;
-    const engineAllowed = view.mask[i] === 1;
+    const i = (q / picture.rowStride) * picture.cols + kv / picture.colStride;
+    const engineAllowed = picture.mask[i] === 1;
     if (traced.allowed !== engineAllowed || cell.allowed !== engineAllowed) {
       mismatches.push(`${where}: mask trace ${traced.allowed}, engine ${engineAllowed}`);
     }
     if (!close(scored.score, cell.modifiedScore, 0)) {
       mismatches.push(`${where}: score trace ${scored.score}, explain ${cell.modifiedScore}`);
     }
-    if (!close(cell.finalScore, view.scores[i], TOLERANCE)) {
-      mismatches.push(`${where}: score ${cell.finalScore}, engine ${view.scores[i]}`);
+    if (!close(cell.finalScore, picture.scores[i], TOLERANCE)) {
+      mismatches.push(`${where}: score ${cell.finalScore}, engine ${picture.scores[i]}`);
     }
-    if (Math.abs(cell.probability - view.probs[i]) > TOLERANCE) {
-      mismatches.push(`${where}: probability ${cell.probability}, engine ${view.probs[i]}`);
+    if (Math.abs(cell.probability - picture.probs[i]) > TOLERANCE) {
+      mismatches.push(`${where}: probability ${cell.probability}, engine ${picture.probs[i]}`);
     }
     const engineState = listedState(
       result.blockMask,

@@ -6,10 +6,8 @@
  * that has none yet. Committed links are never rewritten: they are the record.
  */
 import { PRESETS, presetById } from '../../mask/presets';
-import type { ComposeOperator } from '../../state/compose';
-import { composePrograms } from '../../state/compose';
-import { DEFAULT_SCENARIO, VIEWS } from '../../state/scenario';
-import type { Scenario, ViewName } from '../../state/scenario';
+import { type ComposeOperator, composePrograms } from '../../state/compose';
+import { DEFAULT_SCENARIO, VIEWS, type Scenario, type ViewName } from '../../problem';
 
 export interface GoldenCase {
   /** The file name's tail: `v1-<form>-<name>.json`. */
