@@ -155,7 +155,7 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
         (result) => {
           if (runControl.signal.aborted) return;
           controller = null;
-          runSucceeded(result, scenario, store);
+          runSucceeded(result, scenario, program, store);
         },
         (error: unknown) => {
           if (runControl.signal.aborted || isAbort(error)) return;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { RunResult } from '../engine/types';
+import type { CompiledProgram } from '../mask/types';
 import { DEFAULT_SCENARIO } from '../problem';
 import {
   compileFailed,
@@ -15,6 +16,7 @@ import {
 
 const result = (rows: number, cols: number) =>
   ({ picture: { rows, cols } }) as unknown as RunResult;
+const PROGRAM = { source: DEFAULT_SCENARIO.code } as unknown as CompiledProgram;
 
 describe('store', () => {
   test('shape changes keep the shown batch item and head inside the sizes', () => {
@@ -27,18 +29,18 @@ describe('store', () => {
 
   test('a result of a new size resets the zoom; the same size keeps it', () => {
     const store = createPlaygroundStore();
-    runSucceeded(result(10, 10), DEFAULT_SCENARIO, store);
+    runSucceeded(result(10, 10), DEFAULT_SCENARIO, PROGRAM, store);
     setZoom({ k: 4, x: -10, y: -20 }, store);
-    runSucceeded(result(10, 10), DEFAULT_SCENARIO, store);
+    runSucceeded(result(10, 10), DEFAULT_SCENARIO, PROGRAM, store);
     expect(store.getState().zoom.k).toBe(4);
-    runSucceeded(result(12, 10), DEFAULT_SCENARIO, store);
+    runSucceeded(result(12, 10), DEFAULT_SCENARIO, PROGRAM, store);
     expect(store.getState().zoom).toEqual({ k: 1, x: 0, y: 0 });
     expect(store.getState().status).toBe('done');
   });
 
   test('a compile error keeps the result and sets the error state', () => {
     const store = createPlaygroundStore();
-    runSucceeded(result(10, 10), DEFAULT_SCENARIO, store);
+    runSucceeded(result(10, 10), DEFAULT_SCENARIO, PROGRAM, store);
     compileFailed(
       { message: 'm', formatted: 'f', span: { start: 0, end: 1 }, line: 1, column: 1 },
       store,

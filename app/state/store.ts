@@ -94,6 +94,9 @@ export interface RunSlice {
   /** The last successful run and the scenario and program that produced it. */
   result: RunResult | null;
   resultScenario: Scenario | null;
+  /** The compiled program that produced `result` (teaching panels read it; never recompiled). */
+  resultProgram: CompiledProgram | null;
+  /** The latest program that compiled (may be newer than the result's). */
   program: CompiledProgram | null;
   compileError: CompileProblem | null;
   /** A run that failed for another reason (shape mismatch, engine error, device loss). */
@@ -134,6 +137,7 @@ function initialState(scenario: Scenario): PlaygroundState {
     progress: null,
     result: null,
     resultScenario: null,
+    resultProgram: null,
     program: null,
     compileError: null,
     runError: null,
@@ -338,6 +342,7 @@ export function compileFailed(problem: CompileProblem, store: PlaygroundStore = 
 export function runSucceeded(
   result: RunResult,
   scenario: Scenario,
+  program: CompiledProgram,
   store: PlaygroundStore = playground,
 ): void {
   const previous = store.getState().result;
@@ -348,6 +353,7 @@ export function runSucceeded(
   store.setState({
     result,
     resultScenario: scenario,
+    resultProgram: program,
     status: 'done',
     progress: null,
     runError: null,
