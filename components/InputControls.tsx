@@ -2,6 +2,7 @@ import { useStore } from 'zustand';
 import { LAYOUTS, layoutLabel } from '../app/tensors/layout';
 import { clipForMessage } from '../app/tensors/bounded';
 import { DTYPE_NAME, formatShape } from '../app/tensors/tensor';
+import { MAX_SEED } from '../app/problem';
 import { checkUpload, checkUploadSize, fileLabel, INPUT_TITLES } from '../app/state/uploads';
 import { isSupersededRead, readUploadOffThread } from '../app/state/uploadClient';
 import {
@@ -54,7 +55,7 @@ export function InputControls() {
           label="Seed"
           hint="random Q, K, V"
           min={0}
-          max={2 ** 31 - 1}
+          max={MAX_SEED}
           value={seed}
           testId="seed"
           onCommit={(v) => setSeed(v)}

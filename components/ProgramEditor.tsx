@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
+import { MAX_CODE_CHARS } from '../app/problem';
 import { playground, setCode } from '../app/state/store';
 import type { EditorHandle } from './codeEditor';
 
@@ -16,6 +17,7 @@ export function ProgramEditor() {
   const editorRef = useRef<EditorHandle | null>(null);
   const [ready, setReady] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [tooLong, setTooLong] = useState<number | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -26,8 +28,11 @@ export function ProgramEditor() {
         editorRef.current = createEditor(
           host,
           playground.getState().scenario.code,
-          (text) => setCode(text),
-          LABEL,
+          (text) => {
+            setTooLong(null);
+            setCode(text);
+          },
+          { label: LABEL, maxLength: MAX_CODE_CHARS, onTooLong: setTooLong },
         );
         setReady(true);
       },
@@ -62,9 +67,17 @@ export function ProgramEditor() {
           aria-label={LABEL}
           spellCheck={false}
           value={code}
+          maxLength={MAX_CODE_CHARS}
           onChange={(e) => setCode(e.target.value)}
           rows={Math.min(24, code.split('\n').length + 1)}
         />
+      )}
+      {tooLong !== null && (
+        <p className="error-text" role="alert" data-testid="program-too-long">
+          That edit would make the program {tooLong.toLocaleString('en-US')} characters long; a
+          program holds at most {MAX_CODE_CHARS.toLocaleString('en-US')} characters, so that every
+          program fits a share link. The edit was not applied.
+        </p>
       )}
       {loadError && (
         <p className="error-text">

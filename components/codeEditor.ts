@@ -34,11 +34,19 @@ export interface EditorHandle {
   destroy(): void;
 }
 
+export interface EditorOptions {
+  label: string;
+  /** The longest text the editor takes; a change past it is not applied. */
+  maxLength: number;
+  /** Told the length an edit would have made, when it was not applied for being too long. */
+  onTooLong: (length: number) => void;
+}
+
 export function createEditor(
   parent: HTMLElement,
   text: string,
   onChange: (text: string) => void,
-  label: string,
+  { label, maxLength, onTooLong }: EditorOptions,
 ): EditorHandle {
   let applyingExternal = false;
   const view = new EditorView({
@@ -52,6 +60,13 @@ export function createEditor(
         lintGutter(),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': label }),
+        // Every program the page holds must fit a share link: an edit past the cap is dropped
+        // whole (never cut), so nothing the user had is lost.
+        EditorState.transactionFilter.of((tr) => {
+          if (!tr.docChanged || tr.newDoc.length <= maxLength) return tr;
+          onTooLong(tr.newDoc.length);
+          return [];
+        }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged && !applyingExternal) onChange(update.state.doc.toString());
         }),

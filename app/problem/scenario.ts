@@ -26,6 +26,12 @@ export interface Scenario extends Record<ShapeKey, number> {
   h: number;
 }
 
+/** Why a program cannot be held, or null when it fits. */
+export function codeProblem(code: string): string | null {
+  if (code.length <= MAX_CODE_CHARS) return null;
+  return `The program is ${code.length} characters long; flexmask holds programs of up to ${MAX_CODE_CHARS} characters, so that every program fits a share link.`;
+}
+
 /** Seeds are unsigned 32-bit integers, as a link writes them. */
 export const MAX_SEED = 0xffff_ffff;
 

@@ -6,7 +6,7 @@
 import type { RunOptions, RunResult } from '../engine/types';
 import { MaskCompileError } from '../mask/errors';
 import type { CompiledProgram } from '../mask/types';
-import { shapeProblem, type AttentionInputs, type Scenario } from '../problem';
+import { codeProblem, shapeProblem, type AttentionInputs, type Scenario } from '../problem';
 import {
   compileFailed,
   compileSucceeded,
@@ -85,6 +85,11 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
     const scenario = state.scenario;
     if (compiled && compiled.source === scenario.code) {
       execute(state, compiled.program);
+      return;
+    }
+    const tooLong = codeProblem(scenario.code);
+    if (tooLong !== null) {
+      runFailed(tooLong, store);
       return;
     }
     let pendingProgram: CompiledProgram | Promise<CompiledProgram>;

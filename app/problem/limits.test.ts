@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO, shapeOf } from './scenario';
+import { codeProblem, DEFAULT_SCENARIO, MAX_CODE_CHARS, shapeOf } from './scenario';
 import {
   defaultShape,
   lowerShapeLimits,
@@ -48,5 +48,12 @@ describe('shapeProblem', () => {
   it('requires HKV to divide H', () => {
     expect(shapeProblem({ ...DEFAULT_SCENARIO, H: 8, HKV: 3 })).toMatch(/multiple of Hkv/);
     expect(shapeProblem({ ...DEFAULT_SCENARIO, H: 8, HKV: 4 })).toBeNull();
+  });
+});
+
+describe('codeProblem', () => {
+  it('accepts a program up to the cap and names the cap past it', () => {
+    expect(codeProblem('x'.repeat(MAX_CODE_CHARS))).toBeNull();
+    expect(codeProblem('x'.repeat(MAX_CODE_CHARS + 1))).toMatch(/100001 characters long.*100000/);
   });
 });
