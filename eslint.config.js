@@ -25,8 +25,50 @@ const APP = {
 };
 
 /**
- * Test-only code, which the production build must never contain: the browser tests' harness
- * (e2e/), Node test support (app/testing/) and the probe kernels that only the harness runs.
+ * The leaf modules: each may import only the folders named, as relative paths from a file in the
+ * folder itself (`./x` for its own files; a subfolder's `../` is refused, so keep them flat). Each
+ * regex matches every path except the allowed ones, so `../app/engine/types`, `../../gpu/x` and
+ * any package are caught.
+ *
+ * Type-only imports from a path that a pattern with `allowTypeImports` matches are exempt from
+ * every pattern of the rule (typescript-eslint checks them once, before the patterns), so the
+ * leaves' type allowances name exactly the allowed paths: APP's whole-of-app/ allowance would let
+ * `import type` from anywhere in app/ through.
+ */
+const OWN_FOLDER = String.raw`\./(?!.*\.\./).*`;
+const GPU_LEAF = {
+  regex: String.raw`^(?!(${OWN_FOLDER}|\.\./app/problem(/[\w.-]+)?|\.\./app/mask/types)$)`,
+  message:
+    'gpu/ imports only gpu/ itself, and types from app/problem (the problem) and app/mask/types (the compiled program).',
+};
+const GPU_APP_TYPES = {
+  regex: String.raw`^\.\./app/(problem(/[\w.-]+)?|mask/types)$`,
+  allowTypeImports: true,
+  message: APP.message,
+};
+const REFERENCE_LEAF = {
+  regex: String.raw`^(?!(${OWN_FOLDER}|\.\./problem(/[\w.-]+)?|\.\./mask/types)$)`,
+  message:
+    'app/reference imports only app/reference itself, app/problem, and types from app/mask/types.',
+};
+const REFERENCE_MASK_TYPES = {
+  regex: String.raw`^\.\./mask/types$`,
+  allowTypeImports: true,
+  message: 'app/reference takes only types from app/mask/types.',
+};
+const PROBLEM_LEAF = {
+  regex: String.raw`^(?!${OWN_FOLDER}$)`,
+  message: 'app/problem is the leaf module: it imports nothing outside itself.',
+};
+const ASYNC_LEAF = {
+  regex: String.raw`^(?!${OWN_FOLDER}$)`,
+  message: 'app/async (cancellation) is a leaf: it imports nothing outside itself.',
+};
+
+/**
+ * Test-only code, which the production build must never contain: the browser tests and their
+ * harness (e2e/), test support (testing/), the property tests' generator library (fast-check, a
+ * dev dependency) and the probe kernels that only the harness runs.
  * Enforced with ESLint's own `no-restricted-imports`, beside the layout's arrows (the
  * typescript-eslint rule above), so that neither set of patterns overrides the other.
  */
@@ -37,7 +79,11 @@ const TEST_ONLY = [
   },
   {
     regex: '(^|/)testing(/|$)',
-    message: 'app/testing/ is Node-only test support: only *.test.ts files may import it.',
+    message: 'The app never imports test code: testing/ is test support, for tests only.',
+  },
+  {
+    regex: '^fast-check(/.*)?$',
+    message: 'fast-check is a dev dependency for property tests; the app never imports it.',
   },
   {
     regex: '(^|/)(programProbe|boundsProbe|selfTest)(\\.(ts|wgsl))?(\\?raw)?$',
@@ -46,15 +92,21 @@ const TEST_ONLY = [
   },
 ];
 
-/** @param {string[]} files @param {object[]} patterns */
-function restrict(files, patterns) {
+/** Tests beside the code they test. */
+const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
+
+/** @param {string[]} files @param {object[]} patterns @param {string[]} [ignores] */
+function restrict(files, patterns, ignores = []) {
   return {
     files,
+    ignores,
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
   };
 }
 
-const PURE_APP = ['mask', 'tensors', 'reference', 'url', 'engine'].map((d) => `app/${d}/**`);
+const PURE_APP = ['mask', 'tensors', 'reference', 'url', 'engine', 'teaching'].map(
+  (d) => `app/${d}/**`,
+);
 
 export default tseslint.config(
   {
@@ -105,7 +157,7 @@ export default tseslint.config(
   },
   {
     // Tests may assert with `!` where a missing value is itself a failure.
-    files: ['**/*.test.ts', 'e2e/**', 'bench/**', 'scripts/**'],
+    files: ['**/*.test.ts', 'testing/**', 'e2e/**', 'bench/**', 'scripts/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
@@ -116,7 +168,6 @@ export default tseslint.config(
       '**/*.test.ts',
       '**/*.test.tsx',
       '**/*.bench.ts',
-      'app/testing/**',
       'gpu/programProbe.ts',
       'gpu/selfTest.ts',
     ],
@@ -127,7 +178,18 @@ export default tseslint.config(
   restrict(PURE_APP, [REACT, COMPONENTS]),
   restrict(['app/reference/**'], [REACT, COMPONENTS, GPU]),
   restrict(
-    ['app/mask/**', 'app/tensors/**', 'app/url/**', 'app/state/**'],
+    ['app/mask/**', 'app/tensors/**', 'app/url/**', 'app/state/**', 'app/teaching/**'],
     [REACT, COMPONENTS, GPU],
   ),
+  // The leaves, beside the arrows above (a later entry replaces an earlier one's patterns for
+  // the files both name, so each repeats the arrows). Their tests, which check them against the
+  // rest of the app, are held to the arrows alone.
+  restrict(['gpu/**'], [REACT, COMPONENTS, GPU_APP_TYPES, GPU_LEAF], TESTS),
+  restrict(
+    ['app/reference/**'],
+    [REACT, COMPONENTS, GPU, REFERENCE_MASK_TYPES, REFERENCE_LEAF],
+    TESTS,
+  ),
+  restrict(['app/problem/**'], [PROBLEM_LEAF], TESTS),
+  restrict(['app/async/**'], [ASYNC_LEAF], TESTS),
 );

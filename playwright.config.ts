@@ -1,27 +1,13 @@
 import { defineConfig } from '@playwright/test';
+import { findChromium, NO_WEBGPU_FLAGS, WEBGPU_FLAGS } from './scripts/chromium.mjs';
 
-// scripts/run-e2e.mjs finds (or installs) Chromium and passes its path here.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// scripts/run-e2e.mjs finds (or installs) Chromium and passes its path here in CHROMIUM_PATH.
+const executablePath = findChromium({ install: false });
 const PORT = Number(process.env.FLEXMASK_PORT ?? 4173);
 // The test build (scripts/run-e2e.mjs): the production build plus the harness page, never dist/.
 const OUT_DIR = process.env.FLEXMASK_OUT_DIR ?? 'dist-e2e';
 
-/** Flags that let Chromium run headless on a closed network; WebGPU is added per project. */
-const BASE_FLAGS = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const WEBGPU = {
-  launchOptions: {
-    executablePath,
-    args: [...BASE_FLAGS, '--enable-unsafe-webgpu', '--enable-features=Vulkan'],
-  },
-};
+const WEBGPU = { launchOptions: { executablePath, args: WEBGPU_FLAGS } };
 
 export default defineConfig({
   testDir: 'e2e',
@@ -57,7 +43,7 @@ export default defineConfig({
       name: 'no-webgpu',
       testMatch: /\.nogpu\.spec\.ts$/,
       use: {
-        launchOptions: { executablePath, args: [...BASE_FLAGS, '--disable-webgpu'] },
+        launchOptions: { executablePath, args: NO_WEBGPU_FLAGS },
       },
     },
     // Tools that drive the page (e2e/*.tool.ts), run by hand: present only when asked for.

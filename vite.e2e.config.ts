@@ -11,7 +11,7 @@ import app from './vite.config.ts';
  * The harness is bundled on its own, not as a second input of the app's build: a shared build
  * would split the app's code into chunks the harness can share, so the app the UI tests load
  * would not be the bytes users get. This way every file of `npm run build` is in the test folder
- * unchanged (app/testing/node/productionBuild.test.ts checks it) and the harness only adds files.
+ * unchanged (testing/productionBuild.test.ts checks it) and the harness only adds files.
  */
 export default defineConfig({
   ...app,

@@ -11,22 +11,20 @@ import { RunStats } from '../components/RunStats';
 import { RunStatus } from '../components/RunStatus';
 import { ShapeControls } from '../components/ShapeControls';
 import { PresetCard } from '../components/PresetCard';
-import { TeachingEmbedView, TeachingPanels } from '../components/TeachingPanels';
-import { teachingEmbedFromHash } from '../components/teachingEmbed';
-import { EmbedView } from '../components/EmbedView';
+import { TeachingEmbedPage, TeachingPanels } from '../components/TeachingPanels';
+import { EmbedPage } from '../components/EmbedPage';
 import { LinkProblems } from '../components/LinkProblems';
 import { ShareDialog } from '../components/ShareDialog';
 import { useStore } from 'zustand';
 import { playground } from './state/store';
 
-// Embed mode for the teaching panels (`#...&embed=1&panel=explain|walkthrough`).
-const teachingEmbed = teachingEmbedFromHash(window.location.hash);
-
 export function App() {
   // A share link's `&embed=1` (without a teaching panel): the figure alone, for an iframe.
   const embed = useStore(playground, (s) => s.embed);
-  if (teachingEmbed) return <TeachingEmbedView embed={teachingEmbed} />;
-  if (embed) return <EmbedView />;
+  // With a panel (`&panel=explain|walkthrough`): the picture and that teaching panel.
+  const embedPanel = useStore(playground, (s) => s.embedPanel);
+  if (embed && embedPanel) return <TeachingEmbedPage panel={embedPanel} />;
+  if (embed) return <EmbedPage />;
   return (
     <div className="app">
       <header className="app-header">

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { findChromium } from '../scripts/find-chromium.mjs';
+import { findChromium, WEBGPU_FLAGS } from '../scripts/chromium.mjs';
 import { serveStatic } from './serve.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,18 +19,7 @@ export async function openBuiltApp({ outDir, port }) {
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
   const server = await serveStatic(out, port);
-  const browser = await chromium.launch({
-    executablePath: findChromium(),
-    args: [
-      '--enable-unsafe-webgpu',
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: findChromium(), args: WEBGPU_FLAGS });
   return {
     browser,
     baseURL: `http://127.0.0.1:${port}/`,

@@ -2,6 +2,11 @@
 // from a parameter change to the new picture, at S = 256 and S = 2048. The parameter is changed
 // through its number field, as a user would; the clock stops when the run that follows is done
 // and the next frame is painted. Includes the editor's 150 ms debounce. Prints medians.
+import {
+  readFinishedRuns,
+  recordFinishedRuns,
+  runsFinishedAfter,
+} from '../testing/finishedRuns.mjs';
 import { openBuiltApp } from './builtApp.mjs';
 
 const PORT = 4187;
@@ -25,20 +30,21 @@ const { browser } = app;
 try {
   for (const S of [256, 2048]) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.addInitScript(recordFinishedRuns);
     await page.goto(link(S));
     const status = page.getByTestId('run-status');
     await status.and(page.locator('[data-state="done"]')).waitFor({ timeout: 300_000 });
     const field = page.getByLabel('WINDOW value');
     const times = [];
     for (let i = 0; i < REPEATS; i++) {
-      const runs = Number(await status.getAttribute('data-runs'));
+      const runs = (await page.evaluate(readFinishedRuns)).finished.length;
       const start = Date.now();
       await field.fill(String(60 + i));
-      await page
-        .locator(`[data-testid="run-status"][data-state="done"][data-runs="${runs + 1}"]`)
-        .waitFor({ timeout: 300_000 });
+      const finished = await page.waitForFunction(runsFinishedAfter, runs, { timeout: 300_000 });
       await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(0))));
       times.push(Date.now() - start);
+      const states = await finished.jsonValue();
+      if (states?.at(-1) !== 'done') throw new Error(`S=${S}: the run ended in ${states?.at(-1)}`);
     }
     times.sort((a, b) => a - b);
     const adapter = await page.getByTestId('adapter').textContent();

@@ -22,7 +22,7 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { findChromium } from '../scripts/find-chromium.mjs';
+import { findChromium, WEBGPU_FLAGS } from '../scripts/chromium.mjs';
 import { serveStatic } from './serve.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -30,15 +30,6 @@ const ROOT = dirname(BENCH);
 const DIST = join(BENCH, 'dist');
 const PORT = 4188;
 const ENGINES = ['flexmask', 'ort', 'tfjs'];
-const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** One case (all its engines) may take this long before it is abandoned. */
 const STEP_TIMEOUT_MS = 12 * 60_000;
 /** Cheap cases get more timed runs, up to this many, while a phase has taken under EXTRA_RUNS_WITHIN_MS. */
@@ -116,7 +107,13 @@ function kernelIdentity() {
     return result.status === 0 ? result.stdout.trim() : null;
   };
   const hash = createHash('sha256');
-  for (const file of ['flexAttention.wgsl', 'flexAttention.ts', 'blockMask.wgsl', 'blockMask.ts']) {
+  for (const file of [
+    'flexAttention.wgsl',
+    'flexAttention.ts',
+    'blockMask.wgsl',
+    'blockMask.ts',
+    'uniformStruct.ts',
+  ]) {
     const path = join(ROOT, 'gpu', file);
     if (existsSync(path)) hash.update(readFileSync(path));
   }
@@ -170,7 +167,7 @@ async function main() {
   copyOrtWasm();
 
   const server = await serveStatic(DIST, PORT);
-  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: findChromium(), args: WEBGPU_FLAGS });
   const url = `http://127.0.0.1:${PORT}/index.html`;
   let page = null;
   const openPage = async () => {

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { detectBackend, onGpuFault, type ComputeBackend } from '../app/engine/gpuStatus';
+import type { RunResult } from '../app/engine/types';
 import { playground } from '../app/state/store';
 
-/** A GPU fault the page has been told about, and how many runs had finished by then. */
+/** A GPU fault the page has been told about, and the result on screen when it came. */
 interface ShownFault {
   message: string;
-  runsBefore: number;
+  resultBefore: RunResult | null;
 }
 
 /**
@@ -18,7 +19,7 @@ export function AdapterStatus() {
   const [backend, setBackend] = useState<ComputeBackend | null>(null);
   const [fault, setFault] = useState<ShownFault | null>(null);
   const status = useStore(playground, (s) => s.status);
-  const runCount = useStore(playground, (s) => s.runCount);
+  const result = useStore(playground, (s) => s.result);
   useEffect(() => {
     let live = true;
     void detectBackend().then((b) => {
@@ -26,7 +27,7 @@ export function AdapterStatus() {
     });
     const unsubscribe = onGpuFault((f) => {
       if (!live) return;
-      setFault({ message: f.message, runsBefore: playground.getState().runCount });
+      setFault({ message: f.message, resultBefore: playground.getState().result });
       // Names the adapter of the fresh device (or the CPU, if the GPU is gone for good).
       void detectBackend().then((b) => {
         if (live) setBackend(b);
@@ -38,7 +39,9 @@ export function AdapterStatus() {
     };
   }, []);
 
-  const recovered = fault !== null && status === 'done' && runCount > fault.runsBefore;
+  // Every successful run stores a new result object: a different one means a run has succeeded
+  // since the fault.
+  const recovered = fault !== null && status === 'done' && result !== fault.resultBefore;
   const faultNotice = fault && !recovered && (
     <p className="adapter notice error-text" role="alert" data-testid="gpu-fault">
       {fault.message}

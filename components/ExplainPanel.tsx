@@ -1,11 +1,21 @@
 import { useMemo, useState } from 'react';
 import { useStore } from 'zustand';
-import { createTracer, formatTraceValue, type TraceNode } from '../app/mask/trace';
-import { explainCell, type CellExplanation } from '../app/reference/explainCell';
+import { formatTraceValue, type TraceNode } from '../app/mask/trace';
+import type { CellExplanation } from '../app/reference/explainCell';
 import { playground } from '../app/state/store';
+import { cellInShape, type ExplainAnswer, type TokenCell } from '../app/teaching/explain';
+import { teachingClient, type TeachingRun } from '../app/teaching/teachingClient';
 import { formatValue } from './figureLayout';
-import { useTeachingRun } from './teachingRun';
+import { useAnswer, useTeachingRun } from './teachingRun';
 import './teaching.css';
+
+interface ExplainQuestion {
+  run: TeachingRun;
+  cell: TokenCell;
+}
+
+const askExplain = ({ run, cell }: ExplainQuestion): Promise<ExplainAnswer> =>
+  teachingClient().explain(run, cell);
 
 const KERNEL_TEXT: Record<CellExplanation['kernel'], string> = {
   skipped: 'skipped: the block is empty, the kernel never loads it',
@@ -107,47 +117,42 @@ export function ExplainPanel() {
   const run = useTeachingRun();
   const selected = useStore(playground, (s) => s.selectedCell);
   const [hovered, setHovered] = useState<TraceNode | null>(null);
-  const tracer = useMemo(() => (run ? createTracer(run.program) : null), [run]);
-
-  const explained = useMemo(() => {
-    if (!run || !tracer || !selected) return null;
-    const { result } = run;
-    const { b, h } = result.picture;
-    const { q, kv } = selected;
-    if (q < 0 || q >= result.shape.Q || kv < 0 || kv >= result.shape.KV) return null;
-    const cell = explainCell(
-      {
-        inputs: result.inputs,
-        shape: result.shape,
-        mask: run.mask,
-        score: run.score,
-        blockMask: result.blockMask,
-        lse: result.outputs.lse,
-      },
-      b,
-      h,
-      q,
-      kv,
-    );
-    return {
-      cell,
-      mask: tracer.traceMask(b, h, q, kv),
-      score: tracer.traceScore(cell.rawScore, b, h, q, kv),
-    };
-  }, [run, tracer, selected]);
+  const question = useMemo(
+    () =>
+      run && selected && cellInShape(run.result.shape, selected) ? { run, cell: selected } : null,
+    [run, selected],
+  );
+  const answer = useAnswer(question, askExplain);
 
   if (!run) return <p className="muted">Waiting for the first run…</p>;
-  if (!explained) {
+  if (!question) {
     return (
       <p className="muted" data-testid="explain-empty">
         Click a cell of the picture to see how mask_mod and score_mod decide it.
       </p>
     );
   }
-  const { cell, mask, score } = explained;
+  if (answer.error !== null) {
+    return (
+      <p className="error-text" role="alert" data-testid="explain-error">
+        {answer.error}
+      </p>
+    );
+  }
+  const computing = (
+    <p className="muted" data-testid="explain-computing" aria-live="polite">
+      Computing the explanation…
+    </p>
+  );
+  // The last explanation stays on screen while the next one is computed (its title names its
+  // cell), so a click never blanks the panel.
+  if (!answer.value || !answer.answered) return computing;
+  const source = answer.answered.run.program.source;
+  const { cell, mask, score } = answer.value;
   const { block } = cell;
   return (
     <div className="explain" data-testid="explain-panel">
+      {answer.computing && computing}
       <h3 className="teaching-title" data-testid="explain-cell">
         b = {cell.b}, h = {cell.h}, q_idx = {cell.q}, kv_idx = {cell.kv}
       </h3>
@@ -204,7 +209,7 @@ export function ExplainPanel() {
             <p className="muted">No score_mod: the score passes through.</p>
           )}
         </section>
-        <SourceView source={run.program.source} node={hovered} />
+        <SourceView source={source} node={hovered} />
       </div>
     </div>
   );

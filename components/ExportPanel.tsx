@@ -40,13 +40,13 @@ export function ExportPanel() {
   const fail = (error: unknown) =>
     setMessage(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
 
-  const pythonExport = program && result ? program.python(result.shape) : null;
-  const refusal = pythonExport && 'refused' in pythonExport ? pythonExport.refused : null;
+  const pytorchCode = program && result ? program.pytorchExport(result.shape) : null;
+  const refusal = pytorchCode && 'refused' in pytorchCode ? pytorchCode.refused : null;
   const pythonCode = () => {
     const current = playground.getState();
     const shown = current.result;
     if (!current.program || !shown) return null;
-    const exported = current.program.python(shown.shape);
+    const exported = current.program.pytorchExport(shown.shape);
     if ('refused' in exported) {
       setMessage(exported.refused);
       return null;
@@ -144,7 +144,7 @@ export function ExportPanel() {
       <details className="python-code">
         <summary>Show the PyTorch code</summary>
         <pre className="code-block" data-testid="python-code">
-          {pythonExport && 'code' in pythonExport ? pythonExport.code : ''}
+          {pytorchCode && 'code' in pytorchCode ? pytorchCode.code : ''}
         </pre>
       </details>
       {message && (

@@ -1,13 +1,11 @@
-import { useMemo } from 'react';
 import { useStore } from 'zustand';
-import { hasMaskMod, hasScoreMod, leadingComment } from '../app/state/compose';
-import { buildFigure } from '../app/state/figure';
-import { programName } from '../app/state/figureTitle';
+import { leadingComment } from '../app/state/compose';
 import { playground } from '../app/state/store';
 import { BlockSummary } from './BlockSummary';
 import { FigureCaption } from './FigureCaption';
 import { HeatmapFigure } from './HeatmapFigure';
 import { HoverReadout } from './HoverReadout';
+import { useFigureSpec } from './useFigureSpec';
 import { ViewTabs } from './ViewTabs';
 
 /** The view tabs, the picture of the chosen view, its caption and the hover readout. */
@@ -17,16 +15,7 @@ export function FigurePanel() {
   const view = useStore(playground, (s) => s.scenario.view);
 
   const code = resultScenario?.code ?? '';
-  const spec = useMemo(() => {
-    if (!result) return null;
-    return buildFigure({
-      result,
-      view,
-      name: programName(code),
-      hasMask: hasMaskMod(code),
-      hasScoreMod: hasScoreMod(code),
-    });
-  }, [result, view, code]);
+  const spec = useFigureSpec();
 
   return (
     <section className="panel figure-panel" aria-label="Result">

@@ -137,7 +137,7 @@ export function HeatmapFigure({ spec }: { spec: FigureSpec }) {
     const k = zoomTransform(overlay).k;
     select(overlay).call(behaviour.translateBy, dx / k, dy / k);
   }, []);
-  const resetView = useCallback(() => {
+  const resetZoom = useCallback(() => {
     const overlay = overlayRef.current;
     const behaviour = zoomRef.current;
     if (overlay && behaviour) select(overlay).call(behaviour.transform, zoomIdentity);
@@ -148,7 +148,7 @@ export function HeatmapFigure({ spec }: { spec: FigureSpec }) {
       '+': () => zoomBy(ZOOM_STEP),
       '=': () => zoomBy(ZOOM_STEP),
       '-': () => zoomBy(1 / ZOOM_STEP),
-      '0': resetView,
+      '0': resetZoom,
       ArrowLeft: () => panBy(PAN_STEP, 0),
       ArrowRight: () => panBy(-PAN_STEP, 0),
       ArrowUp: () => panBy(0, PAN_STEP),
@@ -238,7 +238,7 @@ export function HeatmapFigure({ spec }: { spec: FigureSpec }) {
         <button type="button" onClick={() => zoomBy(1 / ZOOM_STEP)} aria-label="Zoom out">
           −
         </button>
-        <button type="button" onClick={resetView} aria-label="Reset zoom">
+        <button type="button" onClick={resetZoom} aria-label="Reset zoom">
           Reset
         </button>
         <span className="muted" data-testid="zoom-level">

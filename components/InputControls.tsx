@@ -1,10 +1,11 @@
 import { useStore } from 'zustand';
+import { isAbortError } from '../app/async/abort';
 import { LAYOUTS, layoutLabel } from '../app/tensors/layout';
 import { clipForMessage } from '../app/tensors/bounded';
 import { DTYPE_NAME, formatShape } from '../app/tensors/tensor';
 import { MAX_SEED } from '../app/problem';
 import { checkUpload, checkUploadSize, fileLabel, INPUT_TITLES } from '../app/state/uploads';
-import { isSupersededRead, readUploadOffThread } from '../app/state/uploadClient';
+import { readUploadOffThread } from '../app/state/uploadClient';
 import {
   playground,
   setSeed,
@@ -28,7 +29,7 @@ async function onFile(input: InputName, file: File | undefined) {
     const tensor = await readUploadOffThread(file, input);
     setUpload(input, { fileName: file.name, tensor, layout: 'auto' });
   } catch (error) {
-    if (isSupersededRead(error)) return;
+    if (isAbortError(error)) return;
     setUploadError(input, error instanceof Error ? error.message : String(error));
   }
 }

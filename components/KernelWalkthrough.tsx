@@ -1,10 +1,19 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
-import { walkthrough, type WalkStep } from '../app/reference/walkthrough';
+import { visitOrder, type WalkStep } from '../app/reference/walkthrough';
 import { playground } from '../app/state/store';
+import { teachingClient, type TeachingRun } from '../app/teaching/teachingClient';
+import { firstRowOf, followedRow, type RowTarget, type WalkAnswer } from '../app/teaching/walk';
 import { formatValue } from './figureLayout';
-import { useTeachingRun } from './teachingRun';
+import { useAnswer, useTeachingRun } from './teachingRun';
 import './teaching.css';
+
+interface WalkQuestion extends RowTarget {
+  run: TeachingRun;
+}
+
+const askWalk = ({ run, queryBlock, row }: WalkQuestion): Promise<WalkAnswer> =>
+  teachingClient().walk(run, { queryBlock, row });
 
 /** Milliseconds per step at each speed. */
 const SPEEDS: { label: string; ms: number }[] = [
@@ -36,61 +45,49 @@ function narrate(step: WalkStep, previous: WalkStep | undefined, total: number):
 /**
  * The forward pass of one query block, step by step: the partial blocks in the BlockMask's order,
  * then the full ones, empty ones greyed as skipped; for one query row, the online softmax state
- * after each step, ending on the out and lse the kernel wrote. The numbers are the reference's,
- * computed from the run's real inputs and BlockMask.
+ * after each step, ending on the out and lse the kernel wrote. The order comes from the BlockMask
+ * at once; the numbers are the reference's, computed in the teaching worker from the run's real
+ * inputs and BlockMask.
  */
-export function KernelWalkthrough({
-  initialBlock,
-  initialRow,
-}: {
-  initialBlock?: number;
-  initialRow?: number;
-}) {
+export function KernelWalkthrough() {
   const run = useTeachingRun();
   const selected = useStore(playground, (s) => s.selectedCell);
-  const [target, setTarget] = useState<{ queryBlock: number; row: number } | null>(
-    initialRow !== undefined && initialBlock !== undefined
-      ? { queryBlock: initialBlock, row: initialRow }
-      : null,
-  );
+  const [target, setTarget] = useState<RowTarget | null>(null);
   const [position, setPosition] = useState(-1);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
 
-  const bm = run?.result.blockMask;
-  const shape = run?.result.shape;
-  // The followed row: the chosen one, else the clicked cell's, else the first; kept in range.
-  const chosen = useMemo(() => {
-    if (!bm || !shape) return null;
-    const fallbackRow = selected && selected.q < shape.Q ? selected.q : 0;
-    const t = target ?? { queryBlock: Math.floor(fallbackRow / bm.blockQ), row: fallbackRow };
-    const queryBlock = Math.min(Math.max(0, t.queryBlock), bm.nQ - 1);
-    const first = queryBlock * bm.blockQ;
-    const last = Math.min(shape.Q, first + bm.blockQ) - 1;
-    return { queryBlock, row: Math.min(Math.max(first, t.row), last), first, last };
-  }, [bm, shape, target, selected]);
+  const chosen = run
+    ? followedRow(run.result.blockMask, run.result.shape.Q, target, selected)
+    : null;
+  const queryBlock = chosen?.queryBlock ?? -1;
+  const row = chosen?.row ?? -1;
+  // Keyed on the numbers, so a click elsewhere on the same row does not restart the walk.
+  const question = useMemo(
+    () => (run && queryBlock >= 0 ? { run, queryBlock, row } : null),
+    [run, queryBlock, row],
+  );
+  const plan = useMemo(
+    () =>
+      question &&
+      visitOrder(
+        question.run.result.blockMask,
+        question.run.result.picture.b,
+        question.run.result.picture.h,
+        question.queryBlock,
+      ),
+    [question],
+  );
+  const answer = useAnswer(question, askWalk);
+  // Only the answer to this very question: an earlier row's numbers must never show here.
+  const walked = answer.answered === question ? answer.value : null;
 
-  const walk = useMemo(() => {
-    if (!run || !chosen) return null;
-    const { result } = run;
-    return walkthrough(
-      {
-        inputs: result.inputs,
-        shape: result.shape,
-        mask: run.mask,
-        score: run.score,
-        blockMask: result.blockMask,
-      },
-      { b: result.picture.b, h: result.picture.h, queryBlock: chosen.queryBlock, row: chosen.row },
-    );
-  }, [run, chosen]);
-
-  const stepCount = walk?.steps.length ?? 0;
+  const stepCount = plan?.order.length ?? 0;
   // A new walk starts from the beginning.
   useEffect(() => {
     setPosition(-1);
     setPlaying(false);
-  }, [walk]);
+  }, [question]);
 
   useEffect(() => {
     if (!playing) return;
@@ -102,16 +99,15 @@ export function KernelWalkthrough({
     return () => clearTimeout(timer);
   }, [playing, position, stepCount, speed]);
 
-  if (!run || !walk || !chosen || !bm || !shape) {
+  if (!run || !chosen || !plan) {
     return <p className="muted">Waiting for the first run…</p>;
   }
   const { result } = run;
+  const { blockMask: bm, shape } = result;
   const done = position >= stepCount - 1;
-  const current = position >= 0 ? walk.steps[position] : undefined;
-  const at = (result.picture.b * shape.H + result.picture.h) * shape.Q + chosen.row;
-  const engineOut = Array.from(result.outputs.out.subarray(at * shape.DV, (at + 1) * shape.DV));
-  const engineLse = result.outputs.lse[at];
-  const orderOf = new Map(walk.steps.map((s) => [s.kvBlock, s]));
+  const walk = walked?.walk ?? null;
+  const current = position >= 0 ? walk?.steps[position] : undefined;
+  const orderOf = new Map(plan.order.map((s, index) => [s.kvBlock, { ...s, index }]));
   const rows: number[] = [];
   for (let r = chosen.first; r <= chosen.last; r++) rows.push(r);
 
@@ -125,7 +121,7 @@ export function KernelWalkthrough({
             value={chosen.queryBlock}
             onChange={(e) => {
               const queryBlock = Number(e.target.value);
-              setTarget({ queryBlock, row: queryBlock * bm.blockQ });
+              setTarget(firstRowOf(bm, queryBlock));
             }}
           >
             {Array.from({ length: bm.nQ }, (_, k) => (
@@ -216,11 +212,11 @@ export function KernelWalkthrough({
       </div>
 
       <p className="muted walk-summary">
-        Query block {chosen.queryBlock} (q_idx {walk.qStart}–{walk.qEnd - 1}) of b ={' '}
+        Query block {chosen.queryBlock} (q_idx {chosen.first}–{chosen.last}) of b ={' '}
         {result.picture.b}, h = {result.picture.h}:{' '}
-        {walk.steps.filter((s) => s.kind === 'partial').length} partial then{' '}
-        {walk.steps.filter((s) => s.kind === 'full').length} full blocks visited,{' '}
-        {walk.skipped.length} empty blocks skipped.
+        {plan.order.filter((s) => s.kind === 'partial').length} partial then{' '}
+        {plan.order.filter((s) => s.kind === 'full').length} full blocks visited,{' '}
+        {plan.skipped.length} empty blocks skipped.
       </p>
 
       {bm.nKV <= MAX_STRIP ? (
@@ -262,12 +258,26 @@ export function KernelWalkthrough({
         <span className="walk-swatch walk-empty" /> empty (skipped).
       </p>
 
+      {answer.error !== null ? (
+        <p className="error-text" role="alert" data-testid="walk-error">
+          {answer.error}
+        </p>
+      ) : (
+        !walk && (
+          <p className="muted" data-testid="walk-computing" aria-live="polite">
+            Computing the walkthrough…
+          </p>
+        )
+      )}
+
       <p className="walk-narration" data-testid="walk-narration" aria-live="polite">
         {current
-          ? narrate(current, walk.steps[position - 1], stepCount)
-          : stepCount === 0
-            ? 'This query block has no partial or full block: the kernel visits nothing and writes out 0, lse -inf.'
-            : `Before the first block: m = -inf, l = 0, acc = 0. Press Play or Step.`}
+          ? narrate(current, walk?.steps[position - 1], stepCount)
+          : position >= 0
+            ? 'Computing the walkthrough…'
+            : stepCount === 0
+              ? 'This query block has no partial or full block: the kernel visits nothing and writes out 0, lse -inf.'
+              : `Before the first block: m = -inf, l = 0, acc = 0. Press Play or Step.`}
       </p>
 
       <table className="walk-table" data-testid="walk-table">
@@ -284,7 +294,7 @@ export function KernelWalkthrough({
           </tr>
         </thead>
         <tbody>
-          {walk.steps.slice(0, position + 1).map((s) => (
+          {(walk?.steps ?? []).slice(0, position + 1).map((s) => (
             <tr
               key={s.index}
               className={s.index === position ? 'walk-row-current' : ''}
@@ -303,27 +313,27 @@ export function KernelWalkthrough({
         </tbody>
       </table>
 
-      {done && (
+      {done && walked && (
         <dl className="readout walk-final" data-testid="walk-final">
           <div className="readout-item">
             <dt>lse = m + log l</dt>
-            <dd data-testid="walk-lse">{formatValue(walk.lse)}</dd>
+            <dd data-testid="walk-lse">{formatValue(walked.walk.lse)}</dd>
           </div>
           <div className="readout-item">
             <dt>lse the kernel wrote</dt>
-            <dd data-testid="walk-engine-lse">{formatValue(engineLse)}</dd>
+            <dd data-testid="walk-engine-lse">{formatValue(walked.kernel.lse)}</dd>
           </div>
           <div className="readout-item">
             <dt>out = acc / l</dt>
             <dd data-testid="walk-out">
-              [{Array.from(walk.out.slice(0, 8), formatValue).join(', ')}
+              [{Array.from(walked.walk.out.slice(0, 8), formatValue).join(', ')}
               {shape.DV > 8 ? ', …' : ''}]
             </dd>
           </div>
           <div className="readout-item">
             <dt>out the kernel wrote</dt>
             <dd data-testid="walk-engine-out">
-              [{engineOut.slice(0, 8).map(formatValue).join(', ')}
+              [{walked.kernel.out.slice(0, 8).map(formatValue).join(', ')}
               {shape.DV > 8 ? ', …' : ''}]
             </dd>
           </div>

@@ -13,16 +13,15 @@ function listNames(names: readonly string[]): string {
 /**
  * What was wrong with the link the page opened (each broken part named, and what the page did
  * instead), and which inputs the link's author had uploaded and this page stands in for with
- * seeded random ones. Dismissible. `data-loads` counts opened links, so tests can wait for one.
+ * seeded random ones. Dismissible; a link opened later shows its own problems again.
  */
 export function LinkProblems() {
   const problems = useStore(playground, (s) => s.linkProblems);
   const uploaded = useStore(playground, (s) => s.linkUploaded);
-  const loads = useStore(playground, (s) => s.linkLoads);
   const seed = useStore(playground, (s) => s.scenario.seed);
   const empty = problems.length === 0 && uploaded.length === 0;
   return (
-    <div className="link-status" data-testid="link-status" data-loads={loads}>
+    <div className="link-status" data-testid="link-status">
       {!empty && (
         <section
           className="link-problems"

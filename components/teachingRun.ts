@@ -1,78 +1,74 @@
 /**
- * Shared plumbing of the teaching panels: the last run with the program that produced it, as the
- * reference's problem (inputs, shape, mask and score functions, the engine's BlockMask), and the
- * conversion from a clicked picture cell to token coordinates.
+ * Shared plumbing of the teaching panels: the last run with the program that produced it (both
+ * from the store), asking the teaching worker about it, and a picture click as a token cell.
+ * What the panels show is computed by app/teaching, in its worker.
  */
-import { useMemo } from 'react';
+import { isAbortError } from '../app/async/abort';
+import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
-import type { RunResult } from '../app/engine/types';
-import { compile } from '../app/mask/compile';
-import type { CompiledProgram } from '../app/mask/types';
-import type { MaskFn, ScoreFn } from '../app/reference/types';
 import type { ViewName } from '../app/problem';
 import { playground, type SelectedCell } from '../app/state/store';
-
-export interface TeachingRun {
-  result: RunResult;
-  program: CompiledProgram;
-  mask: MaskFn;
-  score: ScoreFn | null;
-}
-
-/** The program of a result: the store's when it is the one that ran, else compiled again. */
-function programOf(code: string, latest: CompiledProgram | null): CompiledProgram | null {
-  if (latest && latest.source === code) return latest;
-  try {
-    return compile(code);
-  } catch {
-    return null;
-  }
-}
+import { type TeachingRun } from '../app/teaching/teachingClient';
+import { tokenCell } from '../app/teaching/tokenCell';
 
 /** The last successful run and its program, or null before the first run. */
 export function useTeachingRun(): TeachingRun | null {
   const result = useStore(playground, (s) => s.result);
-  const scenario = useStore(playground, (s) => s.resultScenario);
-  const latest = useStore(playground, (s) => s.program);
-  return useMemo(() => {
-    if (!result || !scenario) return null;
-    const program = programOf(scenario.code, latest);
-    if (!program) return null;
-    const mask: MaskFn = (b, h, q, kv) => program.mask(b, h, q, kv);
-    const score: ScoreFn | null = program.hasScoreMod
-      ? (s, b, h, q, kv) => program.score(s, b, h, q, kv)
-      : null;
-    return { result, program, mask, score };
-    // Not keyed on `latest`: it changes on every compile; only the result's own program matters.
-  }, [result, scenario]);
+  const program = useStore(playground, (s) => s.resultProgram);
+  return useMemo(() => (result && program ? { result, program } : null), [result, program]);
 }
 
-/** Block sizes of the BlockMask on screen, to turn a Blocks-view cell into tokens. */
-export interface BlockSizes {
-  blockQ: number;
-  blockKV: number;
+/** The state of a question to the teaching worker. */
+export interface Answer<Q, T> {
+  /** The last answer that arrived, and the question it answers (it may be an earlier one). */
+  value: T | null;
+  answered: Q | null;
+  /** True while the current question is being computed. */
+  computing: boolean;
+  /** Why the current question failed (the worker's message, or its deadline). */
+  error: string | null;
 }
 
 /**
- * The token cell a click on the picture stands for. A Blocks cell stands for its block's first
- * element; an Output cell (a query row and an output dimension) keeps the previous key.
+ * Asks `ask(question)` whenever `question` changes (compare by identity: memoise it) and keeps
+ * the last answer on screen meanwhile. Answers to questions asked before the current one are
+ * dropped, so a slow answer never overwrites a newer one.
  */
-export function tokenCell(
-  view: ViewName,
-  rowStride: number,
-  colStride: number,
-  row: number,
-  col: number,
-  previous: SelectedCell | null,
-  blocks: BlockSizes | null,
-): SelectedCell {
-  if (view === 'blocks' && blocks) return { q: row * blocks.blockQ, kv: col * blocks.blockKV };
-  const q = row * rowStride;
-  if (view === 'output') return { q, kv: previous?.kv ?? 0 };
-  return { q, kv: col * colStride };
+export function useAnswer<Q, T>(
+  question: Q | null,
+  ask: (question: Q) => Promise<T>,
+): Answer<Q, T> {
+  const [state, setState] = useState<Answer<Q, T>>({
+    value: null,
+    answered: null,
+    computing: false,
+    error: null,
+  });
+  useEffect(() => {
+    if (question === null) {
+      setState((s) => ({ ...s, computing: false, error: null }));
+      return;
+    }
+    let current = true;
+    setState((s) => ({ ...s, computing: true, error: null }));
+    ask(question).then(
+      (value) => {
+        if (current) setState({ value, answered: question, computing: false, error: null });
+      },
+      (error: unknown) => {
+        if (!current || isAbortError(error)) return;
+        const message = error instanceof Error ? error.message : String(error);
+        setState((s) => ({ ...s, computing: false, error: message }));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [question, ask]);
+  return state;
 }
 
-/** tokenCell with the current selection and BlockMask read from the store (for a click). */
+/** The token cell a click on the picture stands for, with the selection and BlockMask on screen. */
 export function cellFromFigure(
   view: ViewName,
   rowStride: number,

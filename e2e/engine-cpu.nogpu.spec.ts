@@ -1,5 +1,6 @@
 import { chromium, expect, test } from '@playwright/test';
 import { callHarness, openHarness, watchErrors } from './helpers';
+import { findChromium, WEBGPU_FLAGS } from '../scripts/chromium.mjs';
 import { DEFAULT_SCENARIO, type Scenario } from '../app/problem';
 
 // This project's browser has no WebGPU, so the engine runs the float64 reference in a worker.
@@ -31,17 +32,10 @@ test('the CPU path gives the same results as the GPU path', async ({ page, baseU
   console.log(`engine-cpu base seed: ${BASE_SEED}`);
   const errors = watchErrors(page);
   await openHarness(page);
+  // The webgpu project's browser, beside this project's one without WebGPU.
   const gpuBrowser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--enable-unsafe-webgpu',
-    ],
+    executablePath: findChromium({ install: false }),
+    args: WEBGPU_FLAGS,
   });
   try {
     const gpuPage = await gpuBrowser.newPage({ baseURL });

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
 import {
   callHarness,
+  finishedRuns,
   openHarness,
   openPlayground,
-  runCount,
   waitForRunAfter,
   watchErrors,
 } from './helpers';
@@ -84,7 +84,7 @@ test('the page says when the GPU process crashes, and the next run works on a ne
   await expect(fault).toContainText('The GPU device was lost');
   await expect(fault).toContainText('The next run asks for a new one');
   // An edit runs again, on a new device: the result comes back and the notice goes.
-  const before = await runCount(page);
+  const before = await finishedRuns(page);
   await page.getByTestId('shape-Q').fill('12');
   await waitForRunAfter(page, before);
   await expect(page.getByTestId('figure')).toHaveAttribute('data-rows', '12');

@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { readFinishedRuns, recordFinishedRuns } from '../testing/finishedRuns.mjs';
 import type { Harness } from './harness/harness';
 
 /** Collects console errors and page errors so a test can assert there were none. */
@@ -34,21 +35,55 @@ export async function callHarness<K extends keyof Harness>(
   ) as Promise<Awaited<ReturnType<Harness[K]>>>;
 }
 
-/** How many runs the playground has finished (the run-status element counts them). */
-export async function runCount(page: Page): Promise<number> {
-  return Number(await page.getByTestId('run-status').getAttribute('data-runs'));
+/** Where the page's log of finished runs stood at some moment: its document, and its length. */
+export interface RunMark {
+  document: number;
+  finished: number;
 }
 
-/** Waits for the run that follows an edit made after `before` runs had finished. */
-export async function waitForRunAfter(page: Page, before: number, state = 'done'): Promise<void> {
+const watchingRuns = new WeakSet<Page>();
+
+/**
+ * Keeps the log of finished runs (testing/finishedRuns.mjs) in the page: in the document open
+ * now, from this moment, and in every document the page opens later, from its first script.
+ */
+async function watchRuns(page: Page): Promise<void> {
+  if (!watchingRuns.has(page)) {
+    watchingRuns.add(page);
+    await page.addInitScript(recordFinishedRuns);
+  }
+  await page.evaluate(recordFinishedRuns);
+}
+
+/** Marks how many runs the page has finished so far; take it before the edit. */
+export async function finishedRuns(page: Page): Promise<RunMark> {
+  await watchRuns(page);
+  const log = await page.evaluate(readFinishedRuns);
+  return { document: log.document, finished: log.finished.length };
+}
+
+/** How many runs the page has finished after `mark` (every run of a document opened since). */
+export async function runsAfter(page: Page, mark: RunMark): Promise<number> {
+  const log = await page.evaluate(readFinishedRuns);
+  const now = log.finished.length;
+  return log.document === mark.document ? now - mark.finished : now;
+}
+
+/** Waits for a run to finish after `mark` (taken before an edit), then for the state it shows. */
+export async function waitForRunAfter(
+  page: Page,
+  mark: RunMark,
+  state: 'done' | 'error' = 'done',
+): Promise<void> {
   await expect
-    .poll(async () => runCount(page), { message: 'a run to finish after the edit' })
-    .toBeGreaterThan(before);
+    .poll(async () => runsAfter(page, mark), { message: 'a run to finish after the edit' })
+    .toBeGreaterThan(0);
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', state);
 }
 
 /** Opens the playground and waits for its first run and its editor. */
 export async function openPlayground(page: Page): Promise<void> {
+  await watchRuns(page);
   await page.goto('./');
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
   await expect(page.getByTestId('program-editor')).toHaveAttribute('data-ready', 'true');
@@ -101,4 +136,55 @@ export async function clickCell(page: Page, row: number, col: number): Promise<v
   const { x, y } = await cellCentre(page, row, col);
   await page.mouse.move(x, y);
   await page.mouse.click(x, y);
+}
+
+/**
+ * Starts recording the page's long main-thread tasks (the Long Tasks API reports every task over
+ * 50 ms): in the document open now, from this moment, and in every document the page opens
+ * later, from its first script.
+ */
+export async function watchLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(recordLongTasks, true);
+  await page.evaluate(recordLongTasks, false);
+}
+
+/** Page-side: starts this document's log of long tasks, unless it is already kept. */
+function recordLongTasks(fromStart: boolean): void {
+  const log = window as unknown as { flexmaskLongTasks?: { start: number; duration: number }[] };
+  if (log.flexmaskLongTasks) return;
+  const tasks: { start: number; duration: number }[] = [];
+  log.flexmaskLongTasks = tasks;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      tasks.push({ start: entry.startTime, duration: entry.duration });
+    }
+  }).observe({ type: 'longtask', buffered: fromStart });
+}
+
+/**
+ * The long tasks that ended after `since` (the page's performance.now()), in whole
+ * milliseconds, longest first.
+ */
+export async function longTasksSince(page: Page, since: number): Promise<number[]> {
+  return page.evaluate((from) => {
+    const log = window as unknown as { flexmaskLongTasks?: { start: number; duration: number }[] };
+    return (log.flexmaskLongTasks ?? [])
+      .filter((t) => t.start + t.duration > from)
+      .map((t) => Math.round(t.duration))
+      .sort((a, b) => b - a);
+  }, since);
+}
+
+/**
+ * The longest task, in whole milliseconds (0 when none), since watching began or the last call;
+ * forgets the tasks it read, so each call starts a new measurement.
+ */
+export async function takeLongestTask(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const log = window as unknown as { flexmaskLongTasks?: { start: number; duration: number }[] };
+    const tasks = log.flexmaskLongTasks ?? [];
+    const longest = Math.max(0, ...tasks.map((t) => t.duration));
+    tasks.length = 0;
+    return Math.round(longest);
+  });
 }

@@ -2,7 +2,14 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeNpy } from '../app/tensors/npy';
-import { openPlayground, runCount, waitForRunAfter, watchErrors } from './helpers';
+import {
+  finishedRuns,
+  openPlayground,
+  takeLongestTask,
+  waitForRunAfter,
+  watchErrors,
+  watchLongTasks,
+} from './helpers';
 
 // Hostile uploads in the real page (issue 12): files are parsed in a Web Worker, so even a large
 // JSON file leaves the main thread free; deep nesting gets a message, not a stack overflow; and
@@ -10,28 +17,6 @@ import { openPlayground, runCount, waitForRunAfter, watchErrors } from './helper
 
 /** The longest main-thread task allowed while a file is read. */
 const MAX_TASK_MS = 200;
-
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const probe = window as unknown as { longestTaskMs: number };
-    probe.longestTaskMs = 0;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        probe.longestTaskMs = Math.max(probe.longestTaskMs, entry.duration);
-      }
-    }).observe({ type: 'longtask' });
-  });
-}
-
-/** The longest task since the last call (and starts a new measurement). */
-async function takeLongestTask(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const probe = window as unknown as { longestTaskMs: number };
-    const longest = probe.longestTaskMs;
-    probe.longestTaskMs = 0;
-    return longest;
-  });
-}
 
 /**
  * Chooses a file for Q. Large files go through a file on disk: Playwright hands a buffer to the
@@ -112,14 +97,14 @@ test('a 0.5 MiB [S, D] upload that would expand to 256 MiB is refused before exp
   const q = writeNpy({ shape: [2048, 64], dtype: '<f4', data: new Float32Array(2048 * 64) });
   await upload(page, 'q_sd.npy', Buffer.from(q));
   await page.getByTestId('shape-D').fill('64');
-  let before = await runCount(page);
+  let before = await finishedRuns(page);
   await page.getByTestId('shape-Q').fill('2048');
   await waitForRunAfter(page, before);
-  before = await runCount(page);
+  before = await finishedRuns(page);
   await page.getByTestId('shape-H').fill('64');
   await waitForRunAfter(page, before);
   await watchLongTasks(page);
-  before = await runCount(page);
+  before = await finishedRuns(page);
   await page.getByTestId('shape-B').fill('8');
   await waitForRunAfter(page, before, 'error');
   const expected =

@@ -4,7 +4,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { bytesToBase64url } from '../app/url/base64url';
 import { deflateRaw } from '../app/url/compress';
 import { writeNpy } from '../app/tensors/npy';
-import { openPlayground, watchErrors } from './helpers';
+import { openPlayground, takeLongestTask, watchErrors, watchLongTasks } from './helpers';
 
 /**
  * The hostile corpus, in the real page: links and files made to freeze the tab, exhaust memory,
@@ -35,24 +35,9 @@ test.afterAll(() => {
   }
 });
 
-/** Records long main-thread tasks from the first script on. */
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { longTasks: number[] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
+/** The longest task since the last reading (takeLongestTask), or -1 when the page cannot answer. */
 async function takeLongest(page: Page): Promise<number> {
-  const read = page.evaluate(() => {
-    const w = window as unknown as { longTasks: number[] };
-    const longest = Math.max(0, ...w.longTasks);
-    w.longTasks = [];
-    return Math.round(longest);
-  });
+  const read = takeLongestTask(page);
   // A page frozen by a long task cannot answer: that is recorded as -1 (and fails the case).
   const frozen = new Promise<number>((resolve) => setTimeout(() => resolve(-1), 5000));
   return Promise.race([read, frozen]);

@@ -2,7 +2,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { DEFAULT_SCENARIO } from '../app/problem';
 import { MAX_PARAM_SLIDERS } from '../app/state/params';
 import { encodeScenario } from '../app/url';
-import { runCount, waitForRunAfter, watchErrors } from './helpers';
+import {
+  finishedRuns,
+  longTasksSince,
+  waitForRunAfter,
+  watchErrors,
+  watchLongTasks,
+} from './helpers';
 
 /**
  * A program with thousands of top-level constants, opened from a link: the parameter panel
@@ -18,29 +24,6 @@ const LONG_TASK_LIMIT_MS = 200;
 function manyParamsProgram(): string {
   const lines = Array.from({ length: COUNT }, (_, i) => `p${i} = ${i % 10}`);
   return `${lines.join('\n')}\n\ndef mask_mod(b, h, q_idx, kv_idx):\n    return (q_idx - kv_idx <= p0) & (q_idx >= kv_idx)\n`;
-}
-
-/** Records every long task (start and duration) and the first paint, from the first script on. */
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries())
-        w.longTasks.push({ start: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
-/** The long tasks since `since` (a performance.now() time), longest first. */
-async function longTasksSince(page: Page, since: number): Promise<number[]> {
-  return page.evaluate((from) => {
-    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
-    return w.longTasks
-      .filter((t) => t.start + t.duration > from)
-      .map((t) => Math.round(t.duration))
-      .sort((a, b) => b - a);
-  }, since);
 }
 
 async function editorText(page: Page): Promise<string> {
@@ -96,7 +79,7 @@ test('a link with 5,000 parameters: capped sliders, the rest listed, a slider st
 
   // A slider move rewrites the literal in the text and runs again.
   const moved = await page.evaluate(() => performance.now());
-  const before = await runCount(page);
+  const before = await finishedRuns(page);
   const slider = panel.getByLabel('p0', { exact: true });
   await slider.focus();
   await page.keyboard.press('ArrowRight');

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { randomProgram, seededRandom } from '../app/mask/randomProgram';
+import { randomProgram, seededRandom } from '../testing/randomProgram';
 import { DEFAULT_CODE } from '../app/problem';
 import { callHarness, openHarness, watchErrors } from './helpers';
 

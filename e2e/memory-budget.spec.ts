@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { callHarness, openHarness, watchErrors } from './helpers';
+import { callHarness, longTasksSince, openHarness, watchErrors, watchLongTasks } from './helpers';
 import { DEFAULT_SCENARIO, type Scenario } from '../app/problem';
 
 // One memory budget per run, checked before anything is drawn or allocated, and no main-thread
@@ -7,22 +7,13 @@ import { DEFAULT_SCENARIO, type Scenario } from '../app/problem';
 
 /** Opens a link on the page and waits for its first run to settle; returns what it measured. */
 async function openLink(page: Page, hash: string) {
-  await page.addInitScript(() => {
-    const w = window as unknown as { longTasks: number[] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.longTasks.push(Math.round(entry.duration));
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await watchLongTasks(page);
   const start = Date.now();
   await page.goto(`./${hash}`);
   const status = page.getByTestId('run-status');
   await expect(status).toHaveAttribute('data-state', /^(error|done)$/, { timeout: 30_000 });
   const seconds = (Date.now() - start) / 1000;
-  const longTasks = await page.evaluate(
-    () => (window as unknown as { longTasks: number[] }).longTasks,
-  );
-  return { seconds, longTasks };
+  return { seconds, longTasks: await longTasksSince(page, 0) };
 }
 
 // The issue's link asks for 9.5 GiB. SwiftShader's 1 GiB per buffer refuses its q first (the

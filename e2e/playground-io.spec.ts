@@ -1,7 +1,7 @@
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hoverCell, openPlayground, runCount, waitForRunAfter, watchErrors } from './helpers';
+import { finishedRuns, hoverCell, openPlayground, waitForRunAfter, watchErrors } from './helpers';
 import { createBlockMask, flexAttention } from '../app/reference';
 import { parseNpy, writeNpy } from '../app/tensors/npy';
 import { randomInputs } from '../app/tensors/random';
@@ -215,7 +215,7 @@ test.describe('exports', () => {
 test.describe('uploads', () => {
   /** The fixtures are [1, 2, 10, 8]: one batch item, two heads. */
   async function useFixtureShape(page: Page) {
-    const before = await runCount(page);
+    const before = await finishedRuns(page);
     await page.getByTestId('shape-H').fill('2');
     await page.getByTestId('shape-HKV').fill('2');
     await waitForRunAfter(page, before);
@@ -240,13 +240,13 @@ test.describe('uploads', () => {
     const errors = watchErrors(page);
     await openPlayground(page);
     await useFixtureShape(page);
-    let before = await runCount(page);
+    let before = await finishedRuns(page);
     await upload(page, 'q', 'q.npy');
     await waitForRunAfter(page, before);
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await upload(page, 'k', 'k.npy');
     await waitForRunAfter(page, before);
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await upload(page, 'v', 'v.npy');
     await waitForRunAfter(page, before);
     await expect(page.getByTestId('upload-name-q')).toContainText('q.npy');
@@ -254,7 +254,7 @@ test.describe('uploads', () => {
 
     const inputs = fixtureInputs();
     // Head 1, to check the head is taken from the file, not from head 0.
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await page.getByTestId('view-h').fill('1');
     await waitForRunAfter(page, before);
     const scores = await downloadNpy(page, 'scores');
@@ -276,7 +276,7 @@ test.describe('uploads', () => {
     const inputs = fixtureInputs();
     const want = expectedScores(inputs, SHAPE, 0, 0);
     // The expected scores use the fixtures' q and k: start from K = k.npy.
-    const first = await runCount(page);
+    const first = await finishedRuns(page);
     await upload(page, 'k', 'k.npy');
     await waitForRunAfter(page, first);
     const cases: ['q' | 'k' | 'v', string, string | null, number][] = [
@@ -288,7 +288,7 @@ test.describe('uploads', () => {
       ['k', 'qkv.safetensors', '[B,H,S,D]', 1e-4],
     ];
     for (const [input, name, layout, tol] of cases) {
-      const before = await runCount(page);
+      const before = await finishedRuns(page);
       await upload(page, input, name);
       await waitForRunAfter(page, before);
       await expect(page.getByTestId(`upload-layout-${input}`)).toContainText(`Infer (${layout})`);
@@ -333,10 +333,10 @@ test.describe('uploads', () => {
     await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
 
     // A good file that does not fit the shape: a clear mismatch error, in the panel and status.
-    let before = await runCount(page);
+    let before = await finishedRuns(page);
     await upload(page, 'q', 'q.npy');
     await waitForRunAfter(page, before);
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await page.getByTestId('shape-Q').fill('12');
     await waitForRunAfter(page, before, 'error');
     await expect(page.getByTestId('upload-error-q')).toContainText('[1, 2, 10, 8]');
@@ -344,7 +344,7 @@ test.describe('uploads', () => {
     await expect(page.getByTestId('run-error')).toContainText('q.npy');
     await page.locator('.inputs').screenshot({ path: 'test-results/screens/upload-error.png' });
     // Removing the upload runs again with random Q.
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await page.getByRole('button', { name: 'Remove uploaded Q' }).click();
     await waitForRunAfter(page, before);
     expect(errors).toEqual([]);

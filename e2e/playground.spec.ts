@@ -1,7 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { hoverCell, openPlayground, runCount, waitForRunAfter, watchErrors } from './helpers';
+import {
+  finishedRuns,
+  hoverCell,
+  openPlayground,
+  runsAfter,
+  waitForRunAfter,
+  watchErrors,
+} from './helpers';
 
 // The playground's flows, driven as a user would. Sizes stay small: WebGPU runs on SwiftShader.
 
@@ -108,7 +115,7 @@ test.describe('first screen', () => {
   test('the Blocks view counts blocks and shows to_string()', async ({ page }) => {
     const errors = watchErrors(page);
     await openPlayground(page);
-    const before = await runCount(page);
+    const before = await finishedRuns(page);
     await page.getByTestId('shape-blockQ').selectOption('2');
     await page.getByTestId('shape-blockKV').selectOption('2');
     await waitForRunAfter(page, before);
@@ -156,7 +163,7 @@ test.describe('compose', () => {
 
     // Before: causal + padding allows (q 6, kv 1).
     expect(await maskAt(page, 6, 1)).toBe('True');
-    let before = await runCount(page);
+    let before = await finishedRuns(page);
     await page.getByRole('button', { name: 'AND Sliding window', exact: true }).click();
     await waitForRunAfter(page, before);
     expect(await editorText(page)).toMatch(/mask_mod = and_masks\(causal, padding, \w+\)/);
@@ -167,7 +174,7 @@ test.describe('compose', () => {
 
     // OR with prefix LM: keys before the prefix are visible to every query again.
     await page.getByLabel('Search presets').fill('prefix');
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await page
       .getByRole('button', { name: /^OR Prefix/ })
       .first()
@@ -179,7 +186,7 @@ test.describe('compose', () => {
     expect(await maskAt(page, 9, 0)).toBe('True');
 
     // NOT flips every cell.
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await page.getByRole('button', { name: 'NOT current mask' }).click();
     await waitForRunAfter(page, before);
     expect(await editorText(page)).toMatch(/return ~\w+\(b, h, q_idx, kv_idx\)/);
@@ -194,7 +201,7 @@ test.describe('compose', () => {
     const errors = watchErrors(page);
     await openPlayground(page);
     await page.getByLabel('Search presets').fill('dilated');
-    const before = await runCount(page);
+    const before = await finishedRuns(page);
     await page.getByRole('button', { name: /^Use Dilated/ }).click();
     await waitForRunAfter(page, before);
     await expect(page.getByTestId('figure')).toHaveAttribute('data-rows', '24');
@@ -211,7 +218,7 @@ test.describe('compose', () => {
     const errors = watchErrors(page);
     await openPlayground(page);
     await page.getByLabel('Search presets').fill('sliding window');
-    let before = await runCount(page);
+    let before = await finishedRuns(page);
     await page.getByRole('button', { name: 'Use Sliding window', exact: true }).click();
     await waitForRunAfter(page, before);
     const slider = page.getByLabel('WINDOW', { exact: true });
@@ -220,7 +227,7 @@ test.describe('compose', () => {
     expect(await maskAt(page, 6, 3)).toBe('True');
     expect(await maskAt(page, 6, 2)).toBe('False');
 
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await slider.focus();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
@@ -230,7 +237,7 @@ test.describe('compose', () => {
     expect(await maskAt(page, 6, 1)).toBe('True');
     expect(await maskAt(page, 6, 0)).toBe('False');
 
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await page.getByLabel('WINDOW value').fill('1');
     await waitForRunAfter(page, before);
     expect(await editorText(page)).toContain('WINDOW = 1');
@@ -244,7 +251,7 @@ test.describe('compose', () => {
   }) => {
     const errors = watchErrors(page);
     await openPlayground(page);
-    const before = await runCount(page);
+    const before = await finishedRuns(page);
     await typeProgram(
       page,
       'def causal(b, h, q_idx, kv_idx):\n    return q_idx >= kv_idxx\n\nmask_mod = causal\n',
@@ -262,7 +269,7 @@ test.describe('compose', () => {
     await expect(page.getByTestId('figure')).toBeVisible();
     await page.screenshot({ path: `${SCREENS}/compile-error.png` });
     // Fixing it clears the error.
-    const again = await runCount(page);
+    const again = await finishedRuns(page);
     await page.keyboard.press('ControlOrMeta+End');
     await typeProgram(
       page,
@@ -280,7 +287,7 @@ test.describe('score_mod colour maps', () => {
     const errors = watchErrors(page);
     await openPlayground(page);
     await page.getByLabel('Search presets').fill('alibi');
-    let before = await runCount(page);
+    let before = await finishedRuns(page);
     await page.getByRole('button', { name: /^Use ALiBi/ }).click();
     await waitForRunAfter(page, before);
     const figure = page.getByTestId('figure');
@@ -290,7 +297,7 @@ test.describe('score_mod colour maps', () => {
     await expect(page.getByTestId('hover-score')).toHaveText('-inf');
     await page.locator('.figure-panel').screenshot({ path: `${SCREENS}/alibi-plasma.png` });
 
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await typeProgram(
       page,
       'def score_mod(score, b, h, q_idx, kv_idx):\n    return score + (q_idx - kv_idx)\n',
@@ -308,7 +315,7 @@ test.describe('shape', () => {
   test('shape fields resize the picture; b and h pick what is shown', async ({ page }) => {
     const errors = watchErrors(page);
     await openPlayground(page);
-    let before = await runCount(page);
+    let before = await finishedRuns(page);
     await page.getByTestId('shape-Q').fill('12');
     await page.getByTestId('shape-KV').fill('7');
     await waitForRunAfter(page, before);
@@ -316,7 +323,7 @@ test.describe('shape', () => {
     await expect(figure).toHaveAttribute('data-rows', '12');
     await expect(figure).toHaveAttribute('data-cols', '7');
 
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await page.getByTestId('view-h').fill('3');
     await waitForRunAfter(page, before);
     await expect(page.getByTestId('figure-subtitle')).toHaveText('Batch 0, Head 3');
@@ -324,7 +331,7 @@ test.describe('shape', () => {
     await expect(page.getByTestId('hover-h')).toHaveText('3');
 
     // H must be a multiple of Hkv: a clear error, and the picture stays.
-    before = await runCount(page);
+    before = await finishedRuns(page);
     await page.getByTestId('shape-HKV').fill('3');
     await waitForRunAfter(page, before, 'error');
     await expect(page.getByTestId('run-error')).toContainText('multiple');
@@ -377,7 +384,7 @@ test.describe('zoom and pan', () => {
     test.setTimeout(240_000);
     const errors = watchErrors(page);
     await openPlayground(page);
-    const before = await runCount(page);
+    const before = await finishedRuns(page);
     await page.getByTestId('shape-H').fill('1');
     await page.getByTestId('shape-HKV').fill('1');
     await page.getByTestId('shape-D').fill('4');
@@ -394,7 +401,7 @@ test.describe('zoom and pan', () => {
       return `${await figure.getAttribute('data-rows')}x${await figure.getAttribute('data-cols')} ${state}`;
     };
     await expect.poll(figureSize, { timeout: 180_000 }).toBe('2048x2048 done');
-    expect(await runCount(page)).toBeGreaterThan(before);
+    expect(await runsAfter(page, before)).toBeGreaterThan(0);
     const figure = page.getByTestId('figure');
     await page.getByTestId('figure-overlay').scrollIntoViewIfNeeded();
     const box = (await page.getByTestId('figure-overlay').boundingBox())!;

@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CODE, DEFAULT_SCENARIO, type Scenario } from '../app/problem';
 import { decodeHash, encodeScenario, scenarioFromJson } from '../app/url';
-import { seededFloats } from '../app/url/testScenarios';
-import { injectInlineScript, runCount, watchErrors } from './helpers';
+import { seededFloats } from '../testing/randomScenarios';
+import { finishedRuns, injectInlineScript, runsAfter, watchErrors } from './helpers';
 
 // Share links in the real page: the address bar follows the scenario without adding history,
 // broken links open with their problems named, the share dialog, uploads, embeds and the CSP.
@@ -82,10 +82,10 @@ test('an edit rewrites the hash in place (no history entries), and Back leaves t
 
   await page.getByRole('tab', { name: 'Probabilities' }).click();
   await expect.poll(() => currentHash(page)).toBe('#v=1&view=probs');
-  const before = await runCount(page);
+  const before = await finishedRuns(page);
   await page.getByTestId('shape-Q').fill('16');
   await expect.poll(() => currentHash(page)).toBe('#v=1&Q=16&view=probs');
-  await expect.poll(() => runCount(page)).toBeGreaterThan(before);
+  await expect.poll(() => runsAfter(page, before)).toBeGreaterThan(0);
   await page.getByTestId('seed').fill('7');
   await expect.poll(() => currentHash(page)).toBe('#v=1&Q=16&seed=7&view=probs');
 
@@ -264,13 +264,13 @@ test('uploaded inputs are named as random stand-ins, in the dialog and by the li
   const errors = watchErrors(page);
   await page.goto('./#v=1&H=2&HKV=2');
   await waitDone(page);
-  const before = await runCount(page);
+  const before = await finishedRuns(page);
   await page.getByTestId('upload-input-q').setInputFiles({
     name: 'q.npy',
     mimeType: 'application/octet-stream',
     buffer: readFileSync('e2e/fixtures/q.npy'),
   });
-  await expect.poll(() => runCount(page)).toBeGreaterThan(before);
+  await expect.poll(() => runsAfter(page, before)).toBeGreaterThan(0);
   await expect.poll(() => currentHash(page)).toBe('#v=1&H=2&HKV=2&uploaded=q');
   await page.getByRole('button', { name: 'Share', exact: true }).click();
   const dialog = page.getByTestId('share-dialog');
@@ -297,7 +297,7 @@ test('embed=1 shows the figure alone, fitted to its frame, with a link to the fu
   const link = golden('v1-embed-sliding-window-mask.json');
   await page.setViewportSize({ width: 480, height: 360 });
   await page.goto(`./${link.hash}`);
-  const embed = page.getByTestId('embed-view');
+  const embed = page.getByTestId('embed-page');
   await expect(embed).toBeVisible();
   const figure = page.getByTestId('figure');
   await expect(figure).toHaveAttribute('data-view', 'mask');

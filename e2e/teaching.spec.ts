@@ -3,9 +3,9 @@ import { mkdirSync } from 'node:fs';
 import {
   callHarness,
   clickCell,
+  finishedRuns,
   openHarness,
   openPlayground,
-  runCount,
   waitForRunAfter,
   watchErrors,
 } from './helpers';
@@ -66,7 +66,7 @@ function near(a: number, b: number): boolean {
 
 /** Opens a preset from the gallery, then the card's block grid. */
 async function usePreset(page: Page, title: string, id: string): Promise<void> {
-  const before = await runCount(page);
+  const before = await finishedRuns(page);
   await page.getByRole('button', { name: `Use ${title}`, exact: true }).click();
   await waitForRunAfter(page, before);
   await expect(page.getByTestId('preset-card')).toHaveAttribute('data-preset', id);
@@ -81,7 +81,7 @@ test.describe('teaching panels in the playground', () => {
     await usePreset(page, 'Document mask (jagged)', 'document');
     await expect(page.getByTestId('card-models')).toContainText('Llama 3');
     await expect(page.getByTestId('card-notice')).toContainText('11');
-    const before = await runCount(page);
+    const before = await finishedRuns(page);
     await page.getByTestId('card-show-blocks').click();
     await waitForRunAfter(page, before);
     await expect(page.getByTestId('figure')).toHaveAttribute('data-view', 'blocks');
@@ -154,7 +154,7 @@ test.describe('teaching panels in the playground', () => {
     const errors = watchErrors(page);
     await openPlayground(page);
     await usePreset(page, 'Document mask (jagged)', 'document');
-    const before = await runCount(page);
+    const before = await finishedRuns(page);
     await page.getByTestId('card-show-blocks').click();
     await waitForRunAfter(page, before);
     await page.getByRole('tab', { name: 'Walk through the kernel' }).click();

@@ -10,6 +10,7 @@ import {
   programBindGroup,
 } from './resources';
 import type { StageTimer } from './timing';
+import { uniformStruct, type StructFields, type StructValues } from './uniformStruct';
 
 /** The sizes of a BlockMask build. `B`, `H` are the mask's (1 where it ignores b or h). */
 export interface BlockMaskSizes {
@@ -59,10 +60,69 @@ export interface GpuBlockMask {
   offsets: ListOffsets;
   lists: GPUBuffer;
   dense: GPUBuffer;
-  view: PictureWindow;
+  onScreen: PictureWindow;
 }
 
 const LAYOUT_KEY = 'blockMask';
+
+/**
+ * The BlockMask's grid as the kernels read it: sequence lengths, block sizes, block counts and the
+ * mask's own batch and heads. The BlockMask kernels build the lists on it and the attention kernel
+ * walks them by it, so both parameter structs hold these fields.
+ */
+export const BLOCK_GRID_FIELDS = {
+  q_len: 'u32',
+  kv_len: 'u32',
+  block_q: 'u32',
+  block_kv: 'u32',
+  n_q: 'u32',
+  n_kv: 'u32',
+  // The mask's batch and heads (1 where it ignores b or h).
+  mask_b: 'u32',
+  mask_h: 'u32',
+} as const satisfies StructFields;
+
+/** The values of BLOCK_GRID_FIELDS for the grid `mask` was (or is being) built on. */
+export function blockGridValues(
+  mask: Pick<GpuBlockMask, 'sizes' | 'nQ' | 'nKV'>,
+): StructValues<typeof BLOCK_GRID_FIELDS> {
+  const { sizes } = mask;
+  return {
+    q_len: sizes.Q,
+    kv_len: sizes.KV,
+    block_q: sizes.blockQ,
+    block_kv: sizes.blockKV,
+    n_q: mask.nQ,
+    n_kv: mask.nKV,
+    mask_b: sizes.B,
+    mask_h: sizes.H,
+  };
+}
+
+/**
+ * The BlockMask kernels' parameters (`bp` in blockMask.wgsl), declared once: the WGSL struct and
+ * the packing both come from here. Uniforms, not `override` constants, so that the pipelines of a
+ * program serve every shape and picture window.
+ */
+export const BLOCK_MASK_PARAMS = uniformStruct('BlockMaskParams', {
+  ...BLOCK_GRID_FIELDS,
+  // Offsets, in i32 words, of the eight regions of `lists` (PyTorch's field order).
+  off_kv_num: 'u32',
+  off_kv_idx: 'u32',
+  off_full_kv_num: 'u32',
+  off_full_kv_idx: 'u32',
+  off_q_num: 'u32',
+  off_q_idx: 'u32',
+  off_full_q_num: 'u32',
+  off_full_q_idx: 'u32',
+  // The picture: which (b, h), how many rows and columns, and the token stride of each.
+  picture_b: 'u32',
+  picture_h: 'u32',
+  picture_rows: 'u32',
+  picture_cols: 'u32',
+  picture_row_stride: 'u32',
+  picture_col_stride: 'u32',
+});
 
 /**
  * `fm_subgroup_any` for the classify kernel: a subgroup-wide OR where the adapter has subgroups
@@ -87,7 +147,7 @@ export async function buildBlockMask(
   timer: StageTimer,
   program: BlockMaskProgram,
   sizes: BlockMaskSizes,
-  view: PictureWindow,
+  onScreen: PictureWindow,
   options: { subgroups?: boolean } = {},
 ): Promise<GpuBlockMask> {
   const { device } = buffers;
@@ -95,7 +155,10 @@ export async function buildBlockMask(
   const nKV = Math.ceil(sizes.KV / sizes.blockKV);
   const bh = sizes.B * sizes.H;
   checkWorkgroups(device, 'Classifying blocks', [nKV, nQ, bh]);
-  checkWorkgroups(device, 'The mask picture', [Math.ceil(view.cols / 8), Math.ceil(view.rows / 8)]);
+  checkWorkgroups(device, 'The mask picture', [
+    Math.ceil(onScreen.cols / 8),
+    Math.ceil(onScreen.rows / 8),
+  ]);
   const offsets = listOffsets(sizes);
 
   const layout = kernelLayout(device, LAYOUT_KEY, [
@@ -111,44 +174,36 @@ export async function buildBlockMask(
     program.wgsl,
     program.wgslBounds,
     prelude.functions,
+    BLOCK_MASK_PARAMS.wgsl,
     kernelSource,
   ].join('\n');
-  const [classify, kvLayout, qLayout, denseView] = await Promise.all(
-    ['classify', 'kv_layout', 'q_layout', 'dense_view'].map((entry) =>
+  const [classify, kvLayout, qLayout, densePicture] = await Promise.all(
+    ['classify', 'kv_layout', 'q_layout', 'dense_picture'].map((entry) =>
       computePipeline(device, layout, 'blockMask.wgsl', code, entry),
     ),
   );
 
-  const params = new Uint32Array([
-    sizes.Q,
-    sizes.KV,
-    sizes.blockQ,
-    sizes.blockKV,
-    nQ,
-    nKV,
-    sizes.B,
-    sizes.H,
-    offsets.kvNum,
-    offsets.kvIdx,
-    offsets.fullKvNum,
-    offsets.fullKvIdx,
-    offsets.qNum,
-    offsets.qIdx,
-    offsets.fullQNum,
-    offsets.fullQIdx,
-    view.b,
-    view.h,
-    view.rows,
-    view.cols,
-    view.rowStride,
-    view.colStride,
-    0,
-    0,
-  ]);
+  const params = BLOCK_MASK_PARAMS.pack({
+    ...blockGridValues({ sizes, nQ, nKV }),
+    off_kv_num: offsets.kvNum,
+    off_kv_idx: offsets.kvIdx,
+    off_full_kv_num: offsets.fullKvNum,
+    off_full_kv_idx: offsets.fullKvIdx,
+    off_q_num: offsets.qNum,
+    off_q_idx: offsets.qIdx,
+    off_full_q_num: offsets.fullQNum,
+    off_full_q_idx: offsets.fullQIdx,
+    picture_b: onScreen.b,
+    picture_h: onScreen.h,
+    picture_rows: onScreen.rows,
+    picture_cols: onScreen.cols,
+    picture_row_stride: onScreen.rowStride,
+    picture_col_stride: onScreen.colStride,
+  });
   const uniform = buffers.uniform('blockMask parameters', params);
   const classes = buffers.output('block classes', bh * nQ * nKV * 4);
   const lists = buffers.output('BlockMask lists', offsets.total * 4);
-  const dense = buffers.output('mask picture', view.rows * view.cols * 4);
+  const dense = buffers.output('mask picture', onScreen.rows * onScreen.cols * 4);
   const group0 = bindGroup0(device, layout, [uniform, classes, lists, dense]);
   const group1 = programBindGroup(buffers, layout, program);
 
@@ -159,10 +214,13 @@ export async function buildBlockMask(
       { pipeline: classify, workgroups: [nKV, nQ, bh] },
       { pipeline: kvLayout, workgroups: [Math.ceil((bh * nQ) / 64)] },
       { pipeline: qLayout, workgroups: [Math.ceil((bh * nKV) / 64)] },
-      { pipeline: denseView, workgroups: [Math.ceil(view.cols / 8), Math.ceil(view.rows / 8)] },
+      {
+        pipeline: densePicture,
+        workgroups: [Math.ceil(onScreen.cols / 8), Math.ceil(onScreen.rows / 8)],
+      },
     ],
   );
-  return { sizes, nQ, nKV, offsets, lists, dense, view };
+  return { sizes, nQ, nKV, offsets, lists, dense, onScreen };
 }
 
 /** Reads the block lists back into PyTorch's fields. */
@@ -192,7 +250,9 @@ export async function readBlockMask(buffers: BufferSet, gpu: GpuBlockMask): Prom
 
 /** Reads the sampled 0/1 mask of the viewed (b, h). */
 export async function readDenseMask(buffers: BufferSet, gpu: GpuBlockMask): Promise<Uint8Array> {
-  const words = new Uint32Array(await buffers.read(gpu.dense, gpu.view.rows * gpu.view.cols * 4));
+  const words = new Uint32Array(
+    await buffers.read(gpu.dense, gpu.onScreen.rows * gpu.onScreen.cols * 4),
+  );
   // set() converts in one native loop; Uint8Array.from would iterate 4M cells in script.
   const mask = new Uint8Array(words.length);
   mask.set(words);

@@ -1,47 +1,23 @@
-// BlockMask construction (SPEC.md section 2), in three entry points that share one module:
+// BlockMask construction (docs/blockmask.md, "From mask_mod to blocks" and "The fields"), in four
+// entry points that share one module:
 //   classify:  one workgroup per (kv block, q block, mask b*h): evaluates mask_mod on the block's
 //              elements and writes 0 (empty), 1 (partial) or 2 (full).
 //   kv_layout: one invocation per row (b, h, q block): counts and index lists of the kv side.
 //   q_layout:  one invocation per column (b, h, kv block): the q-side transposes.
-//   dense_view: the 0/1 mask of one (b, h), sampled with strides for the picture.
-// The program's mask_mod, mask_mod_bounds and bindings (@group(1)) are prepended by the host, and
-// fm_subgroup_any: subgroupAny where the device has the `subgroups` feature, else the identity.
+//   dense_picture: the 0/1 mask of one (b, h), sampled with strides for the picture.
+// The program's mask_mod, mask_mod_bounds and bindings (its bind group, PROGRAM_BIND_GROUP of
+// app/mask/types.ts) are prepended by the host, with fm_subgroup_any (subgroupAny where the device
+// has the `subgroups` feature, else the identity) and the struct BlockMaskParams.
 
-struct BlockParams {
-  q_len: u32,
-  kv_len: u32,
-  block_q: u32,
-  block_kv: u32,
-  n_q: u32,
-  n_kv: u32,
-  mask_b: u32,
-  mask_h: u32,
-  // Offsets, in i32 words, of the eight regions of `lists` (PyTorch's field order).
-  off_kv_num: u32,
-  off_kv_idx: u32,
-  off_full_kv_num: u32,
-  off_full_kv_idx: u32,
-  off_q_num: u32,
-  off_q_idx: u32,
-  off_full_q_num: u32,
-  off_full_q_idx: u32,
-  // The picture: which (b, h), how many rows and columns, and the token stride of each.
-  view_b: u32,
-  view_h: u32,
-  view_rows: u32,
-  view_cols: u32,
-  view_row_stride: u32,
-  view_col_stride: u32,
-  _pad0: u32,
-  _pad1: u32,
-}
+// BlockMaskParams (bp) is declared once, as BLOCK_MASK_PARAMS in gpu/blockMask.ts, which generates
+// the struct prepended here and packs the uniform from the same declaration.
 
 const EMPTY: u32 = 0u;
 const PARTIAL: u32 = 1u;
 const FULL: u32 = 2u;
 const CLASSIFY_THREADS: u32 = 64u;
 
-@group(0) @binding(0) var<uniform> bp: BlockParams;
+@group(0) @binding(0) var<uniform> bp: BlockMaskParams;
 @group(0) @binding(1) var<storage, read_write> classes: array<u32>;
 @group(0) @binding(2) var<storage, read_write> lists: array<i32>;
 @group(0) @binding(3) var<storage, read_write> dense: array<u32>;
@@ -180,17 +156,17 @@ fn q_layout(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 
 @compute @workgroup_size(8, 8)
-fn dense_view(@builtin(global_invocation_id) id: vec3<u32>) {
+fn dense_picture(@builtin(global_invocation_id) id: vec3<u32>) {
   let r = id.y;
   let c = id.x;
-  if (r >= bp.view_rows || c >= bp.view_cols) {
+  if (r >= bp.picture_rows || c >= bp.picture_cols) {
     return;
   }
   let allowed = mask_mod(
-    i32(bp.view_b),
-    i32(bp.view_h),
-    i32(r * bp.view_row_stride),
-    i32(c * bp.view_col_stride),
+    i32(bp.picture_b),
+    i32(bp.picture_h),
+    i32(r * bp.picture_row_stride),
+    i32(c * bp.picture_col_stride),
   );
-  dense[r * bp.view_cols + c] = select(0u, 1u, allowed);
+  dense[r * bp.picture_cols + c] = select(0u, 1u, allowed);
 }

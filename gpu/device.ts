@@ -39,7 +39,7 @@ export type GpuAvailability =
   { kind: 'gpu'; context: GpuContext } | { kind: 'none'; reason: string };
 
 /** Optional features the kernels use when present and do without otherwise. */
-const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups', 'shader-f16'];
+const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups'];
 
 type Listener<T> = (value: T) => void;
 const lossListeners = new Set<Listener<string>>();

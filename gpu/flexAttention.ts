@@ -1,6 +1,6 @@
 import kernelSource from './flexAttention.wgsl?raw';
 import type { AttentionShape, PictureWindow } from '../app/problem';
-import type { GpuBlockMask } from './blockMask';
+import { BLOCK_GRID_FIELDS, blockGridValues, type GpuBlockMask } from './blockMask';
 import type { KernelProgram } from './programTypes';
 import {
   BufferSet,
@@ -12,6 +12,7 @@ import {
   programBindGroup,
 } from './resources';
 import type { StageTimer } from './timing';
+import { uniformStruct } from './uniformStruct';
 
 /** Query rows per workgroup (one invocation each) and keys per chunk staged in workgroup memory. */
 export interface AttentionTiles {
@@ -76,6 +77,34 @@ export function unrollColumnLoops(source: string, counts: Record<'D4' | 'DV4', n
   );
 }
 
+/**
+ * The kernel's run-time parameters (`ap` in flexAttention.wgsl), declared once: the WGSL struct
+ * and the packing both come from here. They stay uniforms rather than `override` constants so
+ * that a pipeline built for a program serves every sequence length, batch and picture window.
+ */
+export const ATTENTION_PARAMS = uniformStruct('AttentionParams', {
+  batch: 'u32',
+  heads: 'u32',
+  kv_heads: 'u32',
+  ...BLOCK_GRID_FIELDS,
+  tiles_per_block: 'u32',
+  // Offsets, in i32 words, of the kv-side regions of the BlockMask lists.
+  off_kv_num: 'u32',
+  off_kv_idx: 'u32',
+  off_full_num: 'u32',
+  off_full_idx: 'u32',
+  scale: 'f32',
+  lse_offset: 'u32',
+  // The bits of -inf, passed at run time: a constant -inf does not compile in WGSL.
+  neg_inf_bits: 'u32',
+  // The picture: which b * H + h, its rows and columns, and the token stride of each.
+  picture_bh: 'u32',
+  picture_rows: 'u32',
+  picture_cols: 'u32',
+  picture_row_stride: 'u32',
+  picture_col_stride: 'u32',
+});
+
 /** The kernel's compile-time constants, written by the host from validated integers. */
 function constants(tiles: AttentionTiles, shape: AttentionShape, debug: boolean): string {
   const u = (name: string, value: number) => `const ${name}: u32 = ${Math.trunc(value)}u;`;
@@ -94,9 +123,10 @@ export interface GpuAttention {
   /** out [B, H, Q, DV] then lse [B, H, Q], f32. */
   result: GPUBuffer;
   lseOffset: number;
-  /** The scores of the viewed (b, h) the kernel computed, -inf where masked or skipped. */
+  /** The scores of the (b, h) on screen the kernel computed, -inf where masked or skipped. */
   picture: GPUBuffer;
-  view: PictureWindow;
+  /** Which cells of that (b, h) the picture holds. */
+  onScreen: PictureWindow;
   /** Debug build only: per (b*h, tile) [blocks visited, mask_mod calls]. */
   counters: GPUBuffer | null;
   tiles: AttentionTiles;
@@ -118,7 +148,7 @@ export async function runFlexAttention(
   shape: AttentionShape,
   qkv: { q: GPUBuffer; k: GPUBuffer; v: GPUBuffer },
   blockMask: GpuBlockMask,
-  view: PictureWindow,
+  onScreen: PictureWindow,
   options: AttentionOptions = {},
 ): Promise<GpuAttention> {
   const { device } = buffers;
@@ -146,45 +176,43 @@ export async function runFlexAttention(
           DV4: Math.ceil(shape.DV / 4),
         })
       : kernelSource;
-  const code = `${program.wgsl}\n${constants(tiles, shape, debug)}\n${unrolled}`;
+  const code = [program.wgsl, constants(tiles, shape, debug), ATTENTION_PARAMS.wgsl, unrolled].join(
+    '\n',
+  );
   const pipeline = await computePipeline(device, layout, 'flexAttention.wgsl', code, 'attend');
 
   const outLength = bh * shape.Q * shape.DV;
   const result = buffers.output('attention output and lse', F32 * (outLength + bh * shape.Q));
   const counters = buffers.output('debug counters', debug ? F32 * 2 * nTiles * bh : 4);
-  const cells = view.rows * view.cols;
+  const cells = onScreen.rows * onScreen.cols;
   // Skipped blocks are all masked, so the picture starts as -inf and the kernel fills the rest.
   const picture = await buffers.storageSliced(
     'score picture',
     new Float32Array(cells).fill(-Infinity),
     GPUBufferUsage.COPY_SRC,
   );
-  const params = new ArrayBuffer(96);
-  const words = new Uint32Array(params);
   const o = blockMask.offsets;
-  words.set([
-    shape.B,
-    shape.H,
-    shape.HKV,
-    shape.Q,
-    shape.KV,
-    shape.blockQ,
-    shape.blockKV,
-    blockMask.nQ,
-    blockMask.nKV,
-    blockMask.sizes.B,
-    blockMask.sizes.H,
-    tilesPerBlock,
-    o.kvNum,
-    o.kvIdx,
-    o.fullKvNum,
-    o.fullKvIdx,
-  ]);
-  new Float32Array(params, 16 * 4, 1)[0] = shape.scale ?? 1 / Math.sqrt(shape.D);
-  words[17] = outLength;
-  words[18] = NEG_INF_BITS;
-  words.set([view.b * shape.H + view.h, view.rows, view.cols, view.rowStride, view.colStride], 19);
-  const uniform = buffers.uniform('attention parameters', words);
+  const params = ATTENTION_PARAMS.pack({
+    batch: shape.B,
+    heads: shape.H,
+    kv_heads: shape.HKV,
+    // The grid the lists were built on: the same lengths and block sizes as `shape`.
+    ...blockGridValues(blockMask),
+    tiles_per_block: tilesPerBlock,
+    off_kv_num: o.kvNum,
+    off_kv_idx: o.kvIdx,
+    off_full_num: o.fullKvNum,
+    off_full_idx: o.fullKvIdx,
+    scale: shape.scale ?? 1 / Math.sqrt(shape.D),
+    lse_offset: outLength,
+    neg_inf_bits: NEG_INF_BITS,
+    picture_bh: onScreen.b * shape.H + onScreen.h,
+    picture_rows: onScreen.rows,
+    picture_cols: onScreen.cols,
+    picture_row_stride: onScreen.rowStride,
+    picture_col_stride: onScreen.colStride,
+  });
+  const uniform = buffers.uniform('attention parameters', params);
   const group0 = bindGroup0(device, layout, [
     uniform,
     qkv.q,
@@ -202,7 +230,7 @@ export async function runFlexAttention(
     result,
     lseOffset: outLength,
     picture,
-    view,
+    onScreen,
     counters: debug ? counters : null,
     tiles,
     tilesPerBlock,

@@ -1,4 +1,5 @@
-// Block-sparse flex attention forward (SPEC.md section 3), FlashAttention style, in f32.
+// Block-sparse flex attention forward (docs/blockmask.md, "The attention forward pass"),
+// FlashAttention style, in f32.
 //
 // One workgroup computes TQ query rows of one query block for one (b, h); each invocation owns
 // one query row: its q vector and its output accumulator live in registers. For the query block
@@ -9,48 +10,22 @@
 // per chunk.
 //
 // For the (b, h) on screen the kernel also writes the scores it computed into the picture
-// (sampled every row_stride-th query and col_stride-th key); cells of skipped blocks keep the -inf
-// the host filled in, which is right because an empty block is all masked.
+// (sampled every picture_row_stride-th query and picture_col_stride-th key); cells of skipped
+// blocks keep the -inf the host filled in, which is right because an empty block is all masked.
 //
-// The host prepends the program's WGSL (mask_mod, score_mod, @group(1)) and the constants
-// TQ, TK, D4 (= ceil(D / 4)), DV4, HEAD_DIM, VALUE_DIM and DEBUG_COUNTS.
+// The host prepends the program's WGSL (mask_mod, score_mod and its bindings in the program's bind
+// group, PROGRAM_BIND_GROUP of app/mask/types.ts), the constants TQ, TK, D4 (= ceil(D / 4)), DV4,
+// HEAD_DIM, VALUE_DIM and DEBUG_COUNTS, and the struct AttentionParams: that struct is declared
+// once, as ATTENTION_PARAMS in gpu/flexAttention.ts, which also packs the uniform from it.
 
-struct AttnParams {
-  batch: u32,
-  heads: u32,
-  kv_heads: u32,
-  q_len: u32,
-  kv_len: u32,
-  block_q: u32,
-  block_kv: u32,
-  n_q: u32,
-  n_kv: u32,
-  mask_b: u32,
-  mask_h: u32,
-  tiles_per_block: u32,
-  off_kv_num: u32,
-  off_kv_idx: u32,
-  off_full_num: u32,
-  off_full_idx: u32,
-  scale: f32,
-  lse_offset: u32,
-  // The bits of -inf, passed at run time: a constant -inf does not compile in WGSL.
-  neg_inf_bits: u32,
-  view_bh: u32,
-  view_rows: u32,
-  view_cols: u32,
-  view_row_stride: u32,
-  view_col_stride: u32,
-}
-
-@group(0) @binding(0) var<uniform> ap: AttnParams;
+@group(0) @binding(0) var<uniform> ap: AttentionParams;
 @group(0) @binding(1) var<storage, read> q_in: array<f32>;
 @group(0) @binding(2) var<storage, read> k_in: array<f32>;
 @group(0) @binding(3) var<storage, read> v_in: array<f32>;
 @group(0) @binding(4) var<storage, read> lists: array<i32>;
 // out [B, H, Q, DV], then lse [B, H, Q] from lse_offset.
 @group(0) @binding(5) var<storage, read_write> result: array<f32>;
-// The picture's scores [view_rows, view_cols], pre-filled with -inf by the host.
+// The picture's scores [picture_rows, picture_cols], pre-filled with -inf by the host.
 @group(0) @binding(6) var<storage, read_write> picture: array<f32>;
 // Debug build only: per workgroup, [blocks visited, mask_mod calls].
 @group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
@@ -112,8 +87,8 @@ fn attend(
   let qi = q_first + row;
   let row_valid = qi < q_stop;
   let counter_at = 2u * (bh * groups.x + tile);
-  let on_view = bh == ap.view_bh && row_valid && qi % ap.view_row_stride == 0u;
-  let view_row = qi / ap.view_row_stride;
+  let on_picture = bh == ap.picture_bh && row_valid && qi % ap.picture_row_stride == 0u;
+  let picture_row = qi / ap.picture_row_stride;
 
   var q_reg: array<vec4<f32>, D4>;
   if (row_valid) {
@@ -184,8 +159,8 @@ fn attend(
                 atomicAdd(&counters[counter_at + 1u], 1u);
               }
             }
-            if (on_view && kv % ap.view_col_stride == 0u && allowed) {
-              picture[view_row * ap.view_cols + kv / ap.view_col_stride] = score;
+            if (on_picture && kv % ap.picture_col_stride == 0u && allowed) {
+              picture[picture_row * ap.picture_cols + kv / ap.picture_col_stride] = score;
             }
             if (!allowed) {
               score = NEG_BIG;

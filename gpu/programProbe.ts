@@ -3,16 +3,19 @@ import boundsProbeShader from './boundsProbe.wgsl?raw';
 import type { CompiledProgram } from '../app/mask/types';
 import {
   BufferSet,
+  KERNEL_GROUP,
+  PROGRAM_GROUP,
   bindGroup0,
   kernelLayout,
   programBindGroup,
   type BindingKind,
   type KernelLayout,
 } from './resources';
+import { uniformStruct } from './uniformStruct';
 
 /**
  * Test probes that run a compiled program's WGSL on its own: `mask_mod` and `score_mod` over a
- * grid of (b, h, q_idx, kv_idx), and `mask_mod_bounds` over boxes. They bind the program's group 1
+ * grid of (b, h, q_idx, kv_idx), and `mask_mod_bounds` over boxes. They bind the program's group
  * exactly as the real kernels do, so what they check is what the kernels run.
  */
 
@@ -28,6 +31,14 @@ export interface ProbeGrid {
   Q: number;
   KV: number;
 }
+
+/** The mask probe's grid as its kernel reads it (`probe_grid` in programProbe.wgsl). */
+export const PROBE_GRID_PARAMS = uniformStruct('ProbeGrid', {
+  batch: 'u32',
+  heads: 'u32',
+  q_len: 'u32',
+  kv_len: 'u32',
+});
 
 /** A built probe, or (pipeline absent) the compiler's messages saying why it did not build. */
 export interface ProbePipeline {
@@ -74,7 +85,7 @@ export function buildMaskProbe(device: GPUDevice, program: ProbeProgram): Promis
     device,
     'maskProbe',
     ['uniform', 'read', 'read_write', 'read_write'],
-    `${program.wgsl}\n${maskProbeShader}`,
+    `${program.wgsl}\n${PROBE_GRID_PARAMS.wgsl}\n${maskProbeShader}`,
     'probe_main',
   );
 }
@@ -90,7 +101,7 @@ export function buildBoundsProbe(device: GPUDevice, program: ProbeProgram): Prom
   );
 }
 
-/** One dispatch of a built probe: group 0 from `group0`, group 1 the program's. */
+/** One dispatch of a built probe: the kernel's group from `group0`, and the program's group. */
 function dispatch(
   buffers: BufferSet,
   probe: BuiltProbe,
@@ -102,8 +113,8 @@ function dispatch(
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   pass.setPipeline(probe.pipeline);
-  pass.setBindGroup(0, bindGroup0(device, probe.layout, group0));
-  pass.setBindGroup(1, programBindGroup(buffers, probe.layout, program));
+  pass.setBindGroup(KERNEL_GROUP, bindGroup0(device, probe.layout, group0));
+  pass.setBindGroup(PROGRAM_GROUP, programBindGroup(buffers, probe.layout, program));
   pass.dispatchWorkgroups(Math.ceil(invocations / WORKGROUP));
   pass.end();
   device.queue.submit([encoder.finish()]);
@@ -122,13 +133,18 @@ export async function runMaskProbe(
   try {
     const mask = buffers.output('probe mask', cells * 4);
     const scores = buffers.output('probe scores', cells * 4);
-    const gridWords = new Uint32Array([grid.B, grid.H, grid.Q, grid.KV]);
+    const gridParams = PROBE_GRID_PARAMS.pack({
+      batch: grid.B,
+      heads: grid.H,
+      q_len: grid.Q,
+      kv_len: grid.KV,
+    });
     dispatch(
       buffers,
       probe,
       program,
       [
-        buffers.uniform('probe grid', gridWords),
+        buffers.uniform('probe grid', gridParams),
         buffers.storage('probe inputs', inputScores),
         mask,
         scores,

@@ -1,12 +1,10 @@
 // Evaluates a compiled mask program's mask_mod and score_mod at every cell of a small grid, so a
-// test can compare the GPU with the CPU back end. The program's WGSL (group 1) is placed above this
-// text; this kernel owns group 0. Cell i is (b, h, q, kv) in row-major order.
-struct ProbeGrid {
-  batch: u32,
-  heads: u32,
-  q_len: u32,
-  kv_len: u32,
-}
+// test can compare the GPU with the CPU back end. The program's WGSL (its bind group,
+// PROGRAM_BIND_GROUP of app/mask/types.ts) is placed above this text; this kernel owns group 0 (KERNEL_GROUP).
+// Cell i is (b, h, q, kv) in row-major order.
+//
+// ProbeGrid is declared once, as PROBE_GRID_PARAMS in gpu/programProbe.ts, which generates the
+// struct the host places above this text and packs the uniform from the same declaration.
 
 @group(0) @binding(0) var<uniform> probe_grid: ProbeGrid;
 @group(0) @binding(1) var<storage, read> probe_input_scores: array<f32>;

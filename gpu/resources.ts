@@ -4,6 +4,7 @@
  * names the limit and the size asked, before anything is dispatched. (The engine checks the whole
  * run, every buffer and the total, before it starts: app/engine/memoryBudget.ts.)
  */
+import type { PROGRAM_BIND_GROUP } from '../app/mask/types';
 import { KernelBuildError, type CompilerMessage } from './kernelBuildError';
 import { LruCache } from './lruCache';
 import { yieldToPage } from './yieldToPage';
@@ -15,8 +16,6 @@ export class GpuLimitError extends Error {
     this.name = 'GpuLimitError';
   }
 }
-
-export { KernelBuildError } from './kernelBuildError';
 
 /**
  * Uploads and read-backs larger than this go in slices of this size, with the page free to run
@@ -195,7 +194,7 @@ export class BufferSet {
   }
 }
 
-/** What a kernel's group 1 holds: a program's parameters and tensors. */
+/** What a kernel's program group holds: a program's parameters and tensors. */
 export interface ProgramWords {
   paramWords: Uint32Array;
   tensorWords: Uint32Array;
@@ -216,10 +215,23 @@ function copyPadded(bytes: Uint8Array): Uint8Array {
   return padded;
 }
 
-/** How a kernel reads one binding of group 0. */
+/** The bind group of a kernel's own bindings (its parameters, inputs and outputs). */
+export const KERNEL_GROUP = 0;
+
+/**
+ * The bind group of the program's bindings: app/mask/wgsl.ts writes PROGRAM_BIND_GROUP into the
+ * program's WGSL. gpu/ may import only types from app/, so the number is restated here, typed as
+ * that constant's own literal type: if the two ever differ, this line does not compile.
+ */
+export const PROGRAM_GROUP: typeof PROGRAM_BIND_GROUP = 1;
+
+/** How a kernel reads one binding of its own group. */
 export type BindingKind = 'uniform' | 'read' | 'read_write';
 
-/** Explicit bind group layouts: group 0 the kernel's own, group 1 the program's (always present). */
+/**
+ * Explicit bind group layouts: group0 the kernel's own (KERNEL_GROUP), group1 the program's
+ * (PROGRAM_GROUP, always present).
+ */
 export interface KernelLayout {
   key: string;
   pipeline: GPUPipelineLayout;
@@ -236,8 +248,8 @@ const BUFFER_TYPE: Record<BindingKind, GPUBufferBindingType> = {
 const layoutCaches = new WeakMap<GPUDevice, Map<string, KernelLayout>>();
 
 /**
- * The pipeline layout of a kernel whose group 0 has `bindings` in order. Explicit (not 'auto') so
- * that a program that reads no parameter or tensor still binds group 1 the same way.
+ * The pipeline layout of a kernel whose own group has `bindings` in order. Explicit (not 'auto') so
+ * that a program that reads no parameter or tensor still binds its group the same way.
  */
 export function kernelLayout(
   device: GPUDevice,
@@ -265,11 +277,15 @@ export function kernelLayout(
     label: `${key} program group`,
     entries: entries(['uniform', 'read']),
   });
+  // A group's number is its position in the pipeline layout's list.
+  const bindGroupLayouts: GPUBindGroupLayout[] = [];
+  bindGroupLayouts[KERNEL_GROUP] = group0;
+  bindGroupLayouts[PROGRAM_GROUP] = group1;
   const layout: KernelLayout = {
     key,
     group0,
     group1,
-    pipeline: device.createPipelineLayout({ label: key, bindGroupLayouts: [group0, group1] }),
+    pipeline: device.createPipelineLayout({ label: key, bindGroupLayouts }),
   };
   cache.set(key, layout);
   return layout;
@@ -277,7 +293,7 @@ export function kernelLayout(
 
 /**
  * How many compiled pipelines (and shader modules) each device keeps. Each program's WGSL makes
- * its own pipelines (four BlockMask entry points, attention, and the shared view kernel), so 32
+ * its own pipelines (four BlockMask entry points, attention, and the shared picture kernel), so 32
  * holds the last few programs and shapes: dragging back and forth between them reuses their
  * pipelines, while a long session that compiles hundreds of programs holds only the latest.
  */
@@ -383,7 +399,7 @@ async function compilePipeline(
   }
 }
 
-/** Bind group 1: the program's parameters (uniform) and lookup tensors (storage). */
+/** The program's bind group (PROGRAM_GROUP): its parameters (uniform) and lookup tensors (storage). */
 export function programBindGroup(
   buffers: BufferSet,
   layout: KernelLayout,
@@ -399,7 +415,7 @@ export function programBindGroup(
   });
 }
 
-/** Binds buffers to group 0 in binding order. */
+/** Binds buffers to the kernel's own group (KERNEL_GROUP) in binding order. */
 export function bindGroup0(
   device: GPUDevice,
   layout: KernelLayout,

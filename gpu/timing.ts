@@ -3,6 +3,7 @@
  * timestamp at its start and end; without it, the stage is timed on the wall clock around
  * `onSubmittedWorkDone`, which includes queue latency (the result says which it was).
  */
+import { KERNEL_GROUP, PROGRAM_GROUP } from './resources';
 
 export interface MeasuredStage {
   name: string;
@@ -66,8 +67,8 @@ export class StageTimer {
   ): Promise<void> {
     const encoder = this.device.createCommandEncoder({ label: name });
     const pass = encoder.beginComputePass(this.passDescriptor(name));
-    pass.setBindGroup(0, bindGroups[0]);
-    pass.setBindGroup(1, bindGroups[1]);
+    pass.setBindGroup(KERNEL_GROUP, bindGroups[0]);
+    pass.setBindGroup(PROGRAM_GROUP, bindGroups[1]);
     for (const { pipeline, workgroups } of dispatches) {
       pass.setPipeline(pipeline);
       pass.dispatchWorkgroups(...workgroups);

@@ -8,7 +8,7 @@
 // e2e/harness/, the probe kernels), which adds files and changes none. So the UI tests load the
 // bytes users get, and `dist/` never holds test code.
 import { spawnSync } from 'node:child_process';
-import { findChromium } from './find-chromium.mjs';
+import { findChromium } from './chromium.mjs';
 
 const args = process.argv.slice(2);
 const buildOnly = args.includes('--build-only');

@@ -72,6 +72,7 @@ function countPlaywright(json) {
 
 check('format (prettier --check)', 'npx', ['prettier', '--check', '.']);
 check('lint (eslint)', 'npx', ['eslint', '.']);
+check('dead code (knip)', 'npx', ['knip']);
 check('typecheck (tsc -b)', 'npx', ['tsc', '-b']);
 suite(
   'unit (vitest)',

@@ -18,7 +18,7 @@ import { exclusive, withErrorScopes } from '../../gpu/runScope';
 import { StageTimer } from '../../gpu/timing';
 import { runHeadPicture } from '../../gpu/headPicture';
 import type { CompiledProgram } from '../mask/types';
-import { throwIfAborted } from './abort';
+import { throwIfAborted } from '../async/abort';
 import { checkRunBudget } from './memoryBudget';
 import { maskSizes } from './shape';
 import type { RunOptions, StageTiming } from './types';

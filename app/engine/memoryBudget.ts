@@ -91,7 +91,7 @@ export class MemoryBudgetError extends Error {
 const F32 = 4;
 const F64 = 8;
 const I32 = 4;
-/** The kernels' own uniforms: BlockMask 96 B, attention 96 B, view 32 B, the empty program 32 B. */
+/** The kernels' own uniforms: BlockMask 96 B, attention 96 B, picture 32 B, the empty program 32 B. */
 const KERNEL_UNIFORM_BYTES = 256;
 
 const align16 = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
@@ -144,8 +144,8 @@ export function runBytes(
   ];
 
   if (gpu) {
-    const view = pictureWindow(shape, 0, 0);
-    const cells = view.rows * view.cols * F32;
+    const picture = pictureWindow(shape, 0, 0);
+    const cells = picture.rows * picture.cols * F32;
     const tileRows = options.tileRows ?? Math.min(64, shape.blockQ);
     const tiles = nQ * Math.ceil(shape.blockQ / tileRows);
     const items = [

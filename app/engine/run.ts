@@ -7,7 +7,7 @@ import {
   type AttentionInputs,
   type AttentionShape,
 } from '../problem';
-import { throwIfAborted } from './abort';
+import { throwIfAborted } from '../async/abort';
 import { blockSummary, checkCpuRun } from './cpuRun';
 import type { CpuRequest, CpuResponse } from './cpuProtocol';
 import { runOnGpu } from './gpuRun';

@@ -28,7 +28,7 @@ import {
 } from './bounds';
 import { checkSource, compile } from './compile';
 import { PRESETS, presetById } from './presets';
-import { randomProgram, seededRandom } from './randomProgram';
+import { randomProgram, seededRandom } from '../../testing/randomProgram';
 import {
   I32_MAX,
   I32_MIN,

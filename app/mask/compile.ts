@@ -10,8 +10,8 @@ import { MaskCompileError, ProgramError } from './errors';
 import { tokenize } from './lexer';
 import { DEFAULT_LIMITS, type CompileLimits } from './limits';
 import { parse } from './parser';
-import { exportPython } from './pytorchExport';
-import type { CompiledProgram, PythonExportShape } from './types';
+import { exportPytorch } from './pytorchExport';
+import type { CompiledProgram, PytorchExportShape } from './types';
 import { emitWgsl, paramVec4Count } from './wgsl';
 import { emitWgslBounds } from './wgslBounds';
 
@@ -153,7 +153,7 @@ export function programFromData(data: CompiledData): CompiledProgram {
     tensorWords: data.tensorWords,
     mask: maskFn ? (b, h, q, kv) => maskFn(0, b, h, q, kv) !== 0 : () => true,
     score: scoreFn ? (s, b, h, q, kv) => scoreFn(s, b, h, q, kv) : (s) => s,
-    python: (shape: PythonExportShape) => exportPython(program, shape),
+    pytorchExport: (shape: PytorchExportShape) => exportPytorch(program, shape),
     printed: program.printed,
   };
 }

@@ -6,6 +6,7 @@
  * compile fails with a message that names the deadline. Only the newest request matters: a newer
  * compile supersedes an older one, whose promise rejects with an AbortError.
  */
+import { abortError } from '../async/abort';
 import { programFromData } from './compile';
 import type { CompileRequest, CompileResponse } from './compileProtocol';
 import { MaskCompileError } from './errors';
@@ -67,14 +68,8 @@ function fail(error: unknown): void {
   current.reject(error);
 }
 
-function abortError(): Error {
-  const error = new Error('superseded by a newer compile');
-  error.name = 'AbortError';
-  return error;
-}
-
 export function compileOffThread(source: string): Promise<CompiledProgram> {
-  if (pending) fail(abortError());
+  if (pending) fail(abortError('superseded by a newer compile'));
   worker ??= startWorker();
   const id = nextId++;
   return new Promise<CompiledProgram>((resolve, reject) => {

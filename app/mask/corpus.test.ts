@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from './compile';
 import { MaskCompileError } from './errors';
-import type { CompiledProgram, PythonExportShape } from './types';
-import { pythonWithNumpy } from '../testing/node/python';
-import { seededRandom } from './randomProgram';
+import type { CompiledProgram, PytorchExportShape } from './types';
+import { pythonWithNumpy } from '../../testing/cpython';
+import { seededRandom } from '../../testing/randomProgram';
 
 /**
  * The corpus (app/mask/corpus/): whole mask files as users paste them, run by flexmask and by
@@ -293,13 +293,13 @@ function scoreMismatch(
   return null;
 }
 
-function exportShape(shape: Shape): PythonExportShape {
+function exportShape(shape: Shape): PytorchExportShape {
   return { ...shape, HKV: shape.H, D: 8, DV: 8, blockQ: 128, blockKV: 128 };
 }
 
 /** The PyTorch code (and its notes) the export writes; '' when the export is refused. */
 function exportedText(program: CompiledProgram, shape: Shape): string {
-  const exported: unknown = program.python(exportShape(shape));
+  const exported: unknown = program.pytorchExport(exportShape(shape));
   if (typeof exported === 'string') return exported;
   if (typeof exported === 'object' && exported !== null && 'code' in exported) {
     const { code, notes } = exported as { code: unknown; notes?: unknown };

@@ -1,4 +1,4 @@
 export { compile, compileWithLimits, checkSource } from './compile';
-export { MaskCompileError, type MaskErrorKind } from './errors';
-export { DEFAULT_LIMITS, type CompileLimits } from './limits';
+export { MaskCompileError } from './errors';
+export { DEFAULT_LIMITS } from './limits';
 export * from './types';

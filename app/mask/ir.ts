@@ -66,19 +66,6 @@ export type MathFn =
   | 'log1p'
   | 'expm1';
 
-/** The functions that accept an int argument (and then return an int). */
-export const INT_MATH_FNS: ReadonlySet<MathFn> = new Set<MathFn>([
-  'abs',
-  'min',
-  'max',
-  'sign',
-  'relu',
-  'floor',
-  'ceil',
-  'round',
-  'trunc',
-]);
-
 /** Tensors have 1 to this many axes; a `tensor` node has one index per axis. */
 export const MAX_TENSOR_RANK = 4;
 

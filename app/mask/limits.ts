@@ -11,8 +11,6 @@ export interface CompileLimits {
   maxExpressionHeight: number;
   /** Elements of one lookup tensor. */
   maxTensorElements: number;
-  /** Nested calls being inlined at once. */
-  maxInlineDepth: number;
   /** Expression nodes created while tracing one program. */
   maxInlinedNodes: number;
   /** Characters of WGSL (program plus bounds) one program may become. */
@@ -24,7 +22,6 @@ export const DEFAULT_LIMITS: CompileLimits = {
   maxNesting: 64,
   maxExpressionHeight: 400,
   maxTensorElements: 65536,
-  maxInlineDepth: 32,
   maxInlinedNodes: 200_000,
   maxWgslChars: 1_000_000,
 };

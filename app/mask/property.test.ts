@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { compile, MaskCompileError } from './index';
-import { randomProgram, seededRandom } from './randomProgram';
+import { randomProgram, seededRandom } from '../../testing/randomProgram';
 
 const PROGRAM_RUNS = 400;
 const GARBAGE_RUNS = 2500;
@@ -157,7 +157,7 @@ function expectOnlyMaskErrors(source: string): void {
     const p = compile(source);
     p.mask(0, 0, 1, 2);
     p.score(0.5, 0, 0, 1, 2);
-    p.python({ B: 1, H: 1, HKV: 1, Q: 4, KV: 4, D: 2, DV: 2, blockQ: 2, blockKV: 2 });
+    p.pytorchExport({ B: 1, H: 1, HKV: 1, Q: 4, KV: 4, D: 2, DV: 2, blockQ: 2, blockKV: 2 });
   } catch (error) {
     if (!(error instanceof MaskCompileError)) {
       throw new Error(`threw ${String(error)} for ${JSON.stringify(source)}`);

@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from './compile';
 import { PRESETS, presetById, type Preset } from './presets';
-import type { CompiledProgram, PythonExportShape } from './types';
-import { pythonWithNumpy } from '../testing/node/python';
-import { seededRandom } from './randomProgram';
+import type { CompiledProgram, PytorchExportShape } from './types';
+import { pythonWithNumpy } from '../../testing/cpython';
+import { seededRandom } from '../../testing/randomProgram';
 
 /**
  * The PyTorch export must mean what the program means. Each preset's `python(shape)` text is run
@@ -86,7 +86,7 @@ function python(args: string[], input?: string) {
   });
 }
 
-function exportShape(preset: Preset): PythonExportShape {
+function exportShape(preset: Preset): PytorchExportShape {
   const { B, H, Q, KV } = preset.example;
   return { B, H, HKV: H, Q, KV, D: 8, DV: 8, blockQ: BLOCK_Q, blockKV: BLOCK_KV };
 }
@@ -147,7 +147,7 @@ beforeAll(() => {
     try {
       const program = compile(preset.source);
       prepared.set(preset.id, { program, compileError: null, scores });
-      const exported = program.python(exportShape(preset));
+      const exported = program.pytorchExport(exportShape(preset));
       if ('refused' in exported) throw new Error(exported.refused);
       cases.push({
         ...base,

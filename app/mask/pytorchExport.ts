@@ -23,7 +23,7 @@ import {
 import type { CheckedProgram } from './eval/program';
 import { lineOf } from './eval/pyerrors';
 import { PREC, printExpr, printParams, printTop } from './printPython';
-import type { PythonExportShape, TensorInfo } from './types';
+import type { PytorchExportShape, TensorInfo } from './types';
 
 export type PythonExport = { code: string; notes: string[] } | { refused: string };
 
@@ -393,9 +393,9 @@ function boundNames(module: Module): Set<string> {
 }
 
 /** The whole .py file: imports, the program, and the calls for this shape. */
-export function exportPython(
+export function exportPytorch(
   program: Pick<CheckedProgram, 'exported' | 'mask' | 'score' | 'maskDeps'>,
-  shape: PythonExportShape,
+  shape: PytorchExportShape,
 ): PythonExport {
   const body = program.exported;
   if ('refused' in body) return body;

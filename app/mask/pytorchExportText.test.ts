@@ -1,22 +1,22 @@
 import { describe, expect, test } from 'vitest';
 import { compile } from './index';
-import type { PythonExportShape } from './types';
+import type { PytorchExportShape } from './types';
 
 /** The exported text of a program (the test fails if the export is refused). */
-function exported(source: string, shape: PythonExportShape = SHAPE): string {
-  const result = compile(source).python(shape);
+function exported(source: string, shape: PytorchExportShape = SHAPE): string {
+  const result = compile(source).pytorchExport(shape);
   if ('refused' in result) throw new Error(result.refused);
   return result.code;
 }
 
 /** Why the export of a program is refused (the test fails if it is not). */
 function refusal(source: string): string {
-  const result = compile(source).python(SHAPE);
+  const result = compile(source).pytorchExport(SHAPE);
   if (!('refused' in result)) throw new Error(`expected a refusal, got:\n${result.code}`);
   return result.refused;
 }
 
-const SHAPE: PythonExportShape = {
+const SHAPE: PytorchExportShape = {
   B: 2,
   H: 4,
   HKV: 4,

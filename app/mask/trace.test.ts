@@ -3,7 +3,7 @@ import { createRandom } from '../tensors/random';
 import { compile } from './compile';
 import { MaskCompileError } from './errors';
 import { PRESETS } from './presets';
-import { randomProgram } from './randomProgram';
+import { randomProgram } from '../../testing/randomProgram';
 import { createTracer, formatTraceValue, traceMask, traceScore, type TraceNode } from './trace';
 
 const freshSeed = (): number => Math.floor(Math.random() * 2 ** 31);

@@ -45,7 +45,7 @@ export interface Dependence {
 }
 
 /** The sizes the PyTorch export writes into its `create_block_mask` / `flex_attention` calls. */
-export interface PythonExportShape {
+export interface PytorchExportShape {
   B: number;
   H: number;
   HKV: number;
@@ -58,7 +58,7 @@ export interface PythonExportShape {
 }
 
 /**
- * WGSL contract (see `wgsl` below). The text declares, at `@group(1)`:
+ * WGSL contract (see `wgsl` below). The text declares, at `@group(PROGRAM_BIND_GROUP)`:
  *   @binding(0) var<uniform> <params>: array<vec4<u32>, N>;   // paramWords(), N >= 1
  *   @binding(1) var<storage, read> <tensors>: array<u32>;      // tensorWords(), length >= 1
  * and defines
@@ -79,6 +79,8 @@ export interface PythonExportShape {
  * evaluating every element of blocks it proves empty or full.
  */
 export const PROGRAM_BIND_GROUP = 1;
+// gpu/resources.ts restates this number as PROGRAM_GROUP (gpu/ may import only types from app/),
+// typed `typeof PROGRAM_BIND_GROUP`, so the two cannot differ and still compile.
 
 export interface CompiledProgram {
   source: string;
@@ -102,7 +104,7 @@ export interface CompiledProgram {
    * Readable PyTorch code: the program as flexmask ran it and the calls for this shape; or why
    * the export is refused (code that never ran and that flexmask could not check).
    */
-  python(shape: PythonExportShape): { code: string; notes: string[] } | { refused: string };
+  pytorchExport(shape: PytorchExportShape): { code: string; notes: string[] } | { refused: string };
   /** What the program's setup code printed (print()), line by line. */
   printed: string[];
 }

@@ -220,6 +220,24 @@ def mask_mod(b, h, q_idx, kv_idx):
     }
   });
 
+  test('a parameter accumulated in a setup loop compiles to its value', () => {
+    const source = `total = 0
+for i in range(3000):
+    total += 1
+
+def mask_mod(b, h, q_idx, kv_idx):
+    return kv_idx <= q_idx + total - 2999
+`;
+    const p = compile(source);
+    expect(p.mask(0, 0, 0, 1)).toBe(true);
+    expect(p.mask(0, 0, 0, 2)).toBe(false);
+    // Shallow arithmetic on a parameter still stays a uniform: the slider builds no new shader.
+    const shallow = compile(
+      'W = 3\nHALF = W // 2 + 1\n' + CAUSAL.replace('q_idx >= kv_idx', 'q_idx + HALF >= kv_idx'),
+    );
+    expect(compile(shallow.source.replace('W = 3', 'W = 9')).wgsl).toBe(shallow.wgsl);
+  });
+
   test('parameters are packed one word each, as i32, f32 or 0/1 bits', () => {
     const p = compile(`A = -5\nB = 1.5\nC = True\n${CAUSAL}`);
     expect(p.paramWords.length).toBe(4);

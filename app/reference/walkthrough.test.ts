@@ -7,7 +7,7 @@ import { flexAttention } from './attention';
 import { createBlockMask } from './blockMask';
 import { explainCell } from './explainCell';
 import { headPicture } from './headPicture';
-import { walkthrough, type WalkthroughProblem } from './walkthrough';
+import { visitOrder, walkthrough, type WalkthroughProblem } from './walkthrough';
 
 const freshSeed = (): number => Math.floor(Math.random() * 2 ** 31);
 
@@ -157,6 +157,25 @@ describe('walkthrough', () => {
     const blockMask = createBlockMask(mask, 1, 1, 4, 4, 2, 2);
     const problem = { inputs: randomInputs(shape, 3), shape, mask, score: null, blockMask };
     expect(() => walkthrough(problem, { b: 0, h: 0, queryBlock: 0, row: 3 })).toThrow(RangeError);
+  });
+});
+
+describe('visitOrder', () => {
+  test("the BlockMask's partial list, then its full list; the other key blocks skipped", () => {
+    const causal = (_b: number, _h: number, q: number, kv: number) => q >= kv;
+    const bm = createBlockMask(causal, 1, 1, 12, 12, 4, 4);
+    expect(visitOrder(bm, 0, 0, 1)).toEqual({
+      order: [
+        { kvBlock: 1, kind: 'partial' },
+        { kvBlock: 0, kind: 'full' },
+      ],
+      skipped: [2],
+    });
+    // A mask of one batch item and head serves every (b, h).
+    expect(visitOrder(bm, 3, 5, 0)).toEqual({
+      order: [{ kvBlock: 0, kind: 'partial' }],
+      skipped: [1, 2],
+    });
   });
 });
 

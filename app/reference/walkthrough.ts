@@ -70,6 +70,43 @@ export interface Walkthrough {
   lse: number;
 }
 
+/** One key block the kernel visits, in its place in the visiting order. */
+export interface VisitedBlock {
+  kvBlock: number;
+  kind: StepKind;
+}
+
+export interface VisitOrder {
+  /** The partial list, then the full list, as the BlockMask gives them for this query block. */
+  order: VisitedBlock[];
+  /** Key blocks on neither list (empty), ascending. */
+  skipped: number[];
+}
+
+/**
+ * The key blocks the kernel visits for one query block of (b, h), and those it skips. Read from
+ * the BlockMask alone (no scores), so it is cheap enough to draw before the walk's numbers exist.
+ */
+export function visitOrder(
+  bm: BlockMaskData,
+  b: number,
+  h: number,
+  queryBlock: number,
+): VisitOrder {
+  const listRow = blockRow(bm, b, h, queryBlock);
+  const order: VisitedBlock[] = [];
+  for (let i = 0; i < bm.kvNumBlocks[listRow]; i++) {
+    order.push({ kvBlock: bm.kvIndices[listRow * bm.nKV + i], kind: 'partial' });
+  }
+  for (let i = 0; i < bm.fullKvNumBlocks[listRow]; i++) {
+    order.push({ kvBlock: bm.fullKvIndices[listRow * bm.nKV + i], kind: 'full' });
+  }
+  const visited = new Set(order.map((o) => o.kvBlock));
+  const skipped: number[] = [];
+  for (let kb = 0; kb < bm.nKV; kb++) if (!visited.has(kb)) skipped.push(kb);
+  return { order, skipped };
+}
+
 /** Runs one query block of the forward pass and records every step. */
 export function walkthrough(problem: WalkthroughProblem, target: WalkthroughTarget): Walkthrough {
   const { inputs, shape, mask, score, blockMask: bm } = problem;
@@ -83,18 +120,7 @@ export function walkthrough(problem: WalkthroughProblem, target: WalkthroughTarg
   const vBase = (b * HKV + hkv) * KV * DV;
   const qStart = queryBlock * bm.blockQ;
   const qEnd = Math.min(Q, qStart + bm.blockQ);
-  const listRow = blockRow(bm, b, h, queryBlock);
-
-  const order: { kvBlock: number; kind: StepKind }[] = [];
-  for (let i = 0; i < bm.kvNumBlocks[listRow]; i++) {
-    order.push({ kvBlock: bm.kvIndices[listRow * bm.nKV + i], kind: 'partial' });
-  }
-  for (let i = 0; i < bm.fullKvNumBlocks[listRow]; i++) {
-    order.push({ kvBlock: bm.fullKvIndices[listRow * bm.nKV + i], kind: 'full' });
-  }
-  const visited = new Set(order.map((o) => o.kvBlock));
-  const skipped: number[] = [];
-  for (let kb = 0; kb < bm.nKV; kb++) if (!visited.has(kb)) skipped.push(kb);
+  const { order, skipped } = visitOrder(bm, b, h, queryBlock);
 
   let m = -Infinity;
   let l = 0;

@@ -11,7 +11,7 @@ import {
   negateProgram,
 } from './compose';
 import { DEFAULT_CODE } from '../problem';
-import { topLevelNames } from './pythonText';
+import { topLevelNames } from '../mask/programText';
 
 const masks = PRESETS.filter((p) => p.kind === 'mask');
 const scores = PRESETS.filter((p) => p.kind === 'score');

@@ -5,7 +5,7 @@
  * are renamed, identical definitions are shared) and the entry becomes
  * `mask_mod = and_masks(a, b)`, `or_masks(a, b)` or a `def` that returns `~a(...)`.
  */
-import { renameIdentifiers, topLevelStatements, type TopLevelStatement } from './pythonText';
+import { renameIdentifiers, topLevelStatements, type TopLevelStatement } from '../mask/programText';
 
 export type ComposeOperator = 'and' | 'or' | 'andNot' | 'scoreMod';
 

@@ -9,7 +9,7 @@ import { figureSubtitle, nameToTitle } from './figureTitle';
 
 export type ColourMapName = 'viridis' | 'cividis' | 'plasma' | 'blues' | 'rdbu' | 'blocks';
 
-export const BLOCK_EMPTY = 0;
+/** Block states in the blocks picture; 0 is empty. */
 export const BLOCK_PARTIAL = 1;
 export const BLOCK_FULL = 2;
 export type BlockState = 'empty' | 'partial' | 'full';

@@ -3,7 +3,7 @@
  * capitalised, and a second line `Batch b, Head h` when either is not 0. The name comes from the
  * program: what `mask_mod` (and `score_mod`) are bound to.
  */
-import { topLevelStatements, type TopLevelStatement } from './pythonText';
+import { topLevelStatements, type TopLevelStatement } from '../mask/programText';
 
 /** attention-gym's `_name_to_title`: `sliding_window` -> `Sliding Window`. */
 export function nameToTitle(name: string): string {

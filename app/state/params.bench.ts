@@ -3,7 +3,7 @@
 // here, not asserted.
 //
 // Measured on the 2-core development machine, mean per iteration; "before" is the same file run
-// against the previous params.ts / pythonText.ts (one tokenization per slider per render, and a
+// against the previous params.ts / programText.ts (one tokenization per slider per render, and a
 // backtracking regex for the literal):
 //
 // | case                                                               | before          | after   |

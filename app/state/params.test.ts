@@ -16,7 +16,7 @@ import {
   sliderRange,
   splitForSliders,
 } from './params';
-import { topLevelStatements } from './pythonText';
+import { topLevelStatements } from '../mask/programText';
 
 const PROGRAM = `# a window
 WINDOW = 3  # tokens

@@ -8,7 +8,7 @@
  */
 import type { ParamInfo, ScalarType, SourceSpan } from '../mask/types';
 import { DEFAULT_LIMITS } from '../mask/limits';
-import { topLevelStatements, type TopLevelStatement } from './pythonText';
+import { topLevelStatements, type TopLevelStatement } from '../mask/programText';
 
 /** How a value is written in Python: ints without a point, floats with one, bools by name. */
 export function formatParamValue(type: ScalarType, value: number): string {

@@ -3,6 +3,7 @@
  * and run it; a newer edit aborts the run in flight, so only the latest scenario's result lands.
  * The compiler and the engine are passed in, so tests can drive this with fakes.
  */
+import { isAbortError } from '../async/abort';
 import type { RunOptions, RunResult } from '../engine/types';
 import { MaskCompileError } from '../mask/errors';
 import type { CompiledProgram } from '../mask/types';
@@ -44,14 +45,6 @@ export function asCompileProblem(error: unknown): CompileProblem | null {
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
-}
-
-function isAbort(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { name?: unknown }).name === 'AbortError'
-  );
 }
 
 /** The parts of the state that change the result (the view name only changes the picture). */
@@ -114,7 +107,7 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
         execute(store.getState(), program);
       },
       (error: unknown) => {
-        if (mine !== generation || isAbort(error)) return;
+        if (mine !== generation || isAbortError(error)) return;
         reportCompileError(error);
       },
     );
@@ -163,7 +156,7 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
           runSucceeded(result, scenario, program, store);
         },
         (error: unknown) => {
-          if (runControl.signal.aborted || isAbort(error)) return;
+          if (runControl.signal.aborted || isAbortError(error)) return;
           controller = null;
           runFailed(errorMessage(error), store);
         },
@@ -172,6 +165,14 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
 
   const schedule = () => {
     if (timer !== null) clearTimeout(timer);
+    // From the edit on, what is in flight is for a scenario that no longer is: stop it, drop a
+    // compile that may still answer, and say "running" at once. So every edit is followed by a
+    // visible running state that ends in done or error, even when the run fails a check before
+    // it starts (the page and its tests can rely on that).
+    controller?.abort();
+    controller = null;
+    generation += 1;
+    runStarted(store);
     timer = setTimeout(run, debounceMs);
   };
 

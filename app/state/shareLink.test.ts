@@ -51,6 +51,7 @@ afterEach(() => {
 describe('startShareLink: opening', () => {
   it('opens the start hash: its scenario, its extras, and no rewrite of the address bar', async () => {
     const store = createPlaygroundStore();
+    const initial = store.getState();
     const bar = fakeEnv('#v=1&Q=64&view=mask&uploaded=k&embed=1');
     const link = await startShareLink({ env: bar.env }, store);
     const state = store.getState();
@@ -58,7 +59,8 @@ describe('startShareLink: opening', () => {
     expect(state.embed).toBe(true);
     expect(state.linkUploaded).toEqual(['k']);
     expect(state.linkProblems).toEqual([]);
-    expect(state.linkLoads).toBe(1);
+    // Opened: the banner's problems are the link's own (empty) list, not the initial one.
+    expect(state.linkProblems).not.toBe(initial.linkProblems);
     await settle();
     expect(bar.replaced).toEqual([]);
     link.stop();
@@ -78,10 +80,11 @@ describe('startShareLink: opening', () => {
 
   it('leaves the store alone when the page opens without a hash', async () => {
     const store = createPlaygroundStore();
-    const before = store.getState().scenario;
+    const before = store.getState();
     const link = await startShareLink({ env: fakeEnv('').env }, store);
-    expect(store.getState().scenario).toBe(before);
-    expect(store.getState().linkLoads).toBe(0);
+    expect(store.getState().scenario).toBe(before.scenario);
+    // Nothing was opened: the state is the very same object, its banner untouched.
+    expect(store.getState()).toBe(before);
     link.stop();
   });
 });
@@ -145,14 +148,16 @@ describe('startShareLink: a pasted hash', () => {
     setCode('mask_mod = noop_mask\n', store);
     await settle();
     expect(bar.replaced).toHaveLength(1);
+    const beforeEcho = store.getState();
     bar.paste(bar.current());
     await settle();
-    expect(store.getState().linkLoads).toBe(0);
+    // The echo opens nothing: not even the banner's problems are replaced.
+    expect(store.getState()).toBe(beforeEcho);
 
     bar.paste('#v=1&Q=48&bq=16');
     await settle();
     const state = store.getState();
-    expect(state.linkLoads).toBe(1);
+    expect(state.linkProblems).not.toBe(beforeEcho.linkProblems);
     expect(state.scenario).toEqual({ ...DEFAULT_SCENARIO, Q: 48, blockQ: 16 });
     // Opening is not an edit: the pasted link stays as it was written.
     expect(bar.replaced).toHaveLength(1);
@@ -212,10 +217,13 @@ describe('startShareLink: device limits', () => {
 describe('scenario files', () => {
   it('opens a file the app wrote', () => {
     const store = createPlaygroundStore();
+    const initial = store.getState();
     const scenario = { ...DEFAULT_SCENARIO, Q: 40, seed: 7, view: 'blocks' as const };
     expect(openScenarioFile(scenarioToJson(scenario), store)).toEqual([]);
     expect(store.getState().scenario).toEqual(scenario);
-    expect(store.getState().linkLoads).toBe(1);
+    // Opened like a link: the banner now holds the file's (empty) list of problems.
+    expect(store.getState().linkProblems).toEqual([]);
+    expect(store.getState().linkProblems).not.toBe(initial.linkProblems);
   });
 
   it('opens nothing from a broken file, and says what is wrong', () => {

@@ -181,6 +181,7 @@ export async function startShareLink(
         embed: result.embed,
         panel: result.panel,
         uploaded: result.uploaded,
+        teaching: result.teaching,
       },
       store,
     );

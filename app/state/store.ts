@@ -10,7 +10,7 @@ import type { RunResult, Stage } from '../engine/types';
 import type { CompiledProgram, SourceSpan } from '../mask/types';
 import type { Layout } from '../tensors/layout';
 import type { Tensor } from '../tensors/tensor';
-import type { LinkInput, LinkProblem, PanelName } from '../url';
+import type { LinkInput, LinkProblem, PanelName, TeachingEmbedKeys } from '../url';
 import {
   DEFAULT_SCENARIO,
   SHAPE_MAXIMA,
@@ -101,8 +101,6 @@ export interface RunSlice {
   compileError: CompileProblem | null;
   /** A run that failed for another reason (shape mismatch, engine error, device loss). */
   runError: string | null;
-  /** How many runs have finished (done or failed): lets a test wait for the run after an edit. */
-  runCount: number;
 }
 
 /** What the last opened link (or scenario file) asked for beyond its scenario, and what was wrong. */
@@ -112,10 +110,10 @@ export interface LinkSlice {
   /** `&embed=1`: the page shows the figure alone (or with `panel`, that teaching panel). */
   embed: boolean;
   embedPanel: PanelName | null;
+  /** With `embedPanel`: what the teaching embed opens on (its preset, block size, cell, row). */
+  embedTeaching: TeachingEmbedKeys | null;
   /** Inputs the link's author had uploaded; this page stands in seeded random ones. */
   linkUploaded: LinkInput[];
-  /** How many links and files have been opened: lets a test wait for the next one. */
-  linkLoads: number;
 }
 
 export type PlaygroundState = ScenarioSlice & InteractionSlice & RunSlice & LinkSlice;
@@ -141,12 +139,11 @@ function initialState(scenario: Scenario): PlaygroundState {
     program: null,
     compileError: null,
     runError: null,
-    runCount: 0,
     linkProblems: [],
     embed: false,
     embedPanel: null,
+    embedTeaching: null,
     linkUploaded: [],
-    linkLoads: 0,
   };
 }
 
@@ -209,11 +206,6 @@ function clampIndex(i: number, size: number): number {
   return Math.max(0, Math.min(size - 1, Math.trunc(i)));
 }
 
-/** Replaces the whole scenario (a share link, a reset). Uploads stay: they are not in links. */
-export function loadScenario(scenario: Scenario, store: PlaygroundStore = playground): void {
-  store.setState({ scenario, zoom: IDENTITY_ZOOM, hover: null });
-}
-
 export function setUpload(
   input: InputName,
   file: UploadedFile | null,
@@ -254,6 +246,8 @@ export interface OpenedLink {
   embed: boolean;
   panel: PanelName | null;
   uploaded: LinkInput[];
+  /** The teaching embed's keys, when the link asks for a teaching embed. */
+  teaching?: TeachingEmbedKeys;
 }
 
 /** Loads an opened link's scenario and records its extras and problems, in one update. */
@@ -262,16 +256,16 @@ export function openLink(
   link: OpenedLink,
   store: PlaygroundStore = playground,
 ): void {
-  store.setState((s) => ({
+  store.setState({
     scenario,
     zoom: IDENTITY_ZOOM,
     hover: null,
     linkProblems: link.problems,
     embed: link.embed,
     embedPanel: link.panel,
+    embedTeaching: link.teaching ?? null,
     linkUploaded: link.uploaded,
-    linkLoads: s.linkLoads + 1,
-  }));
+  });
 }
 
 /** Hides the banner about the opened link (its problems and its stand-in inputs). */
@@ -283,10 +277,6 @@ export function dismissLinkProblems(store: PlaygroundStore = playground): void {
 
 export function setZoom(zoom: ZoomTransform, store: PlaygroundStore = playground): void {
   store.setState({ zoom });
-}
-
-export function resetZoom(store: PlaygroundStore = playground): void {
-  store.setState({ zoom: IDENTITY_ZOOM });
 }
 
 export function setHover(hover: HoverCell | null, store: PlaygroundStore = playground): void {
@@ -331,12 +321,7 @@ export function compileSucceeded(
 
 /** Keeps the last result on screen: a typo must not blank the picture. */
 export function compileFailed(problem: CompileProblem, store: PlaygroundStore = playground): void {
-  store.setState((s) => ({
-    compileError: problem,
-    status: 'error',
-    progress: null,
-    runCount: s.runCount + 1,
-  }));
+  store.setState({ compileError: problem, status: 'error', progress: null });
 }
 
 export function runSucceeded(
@@ -357,17 +342,11 @@ export function runSucceeded(
     status: 'done',
     progress: null,
     runError: null,
-    runCount: store.getState().runCount + 1,
     // A new picture size starts unzoomed; the same size keeps the user's place.
     ...(sameSize ? {} : { zoom: IDENTITY_ZOOM, hover: null }),
   });
 }
 
 export function runFailed(message: string, store: PlaygroundStore = playground): void {
-  store.setState((s) => ({
-    runError: message,
-    status: 'error',
-    progress: null,
-    runCount: s.runCount + 1,
-  }));
+  store.setState({ runError: message, status: 'error', progress: null });
 }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isAbortError } from '../async/abort';
 import { writeNpy } from '../tensors/npy';
 import { TensorFileError } from '../tensors/tensor';
-import { createUploadReader, isSupersededRead, type ReadWorker } from './uploadClient';
+import { createUploadReader, type ReadWorker } from './uploadClient';
 import { answerReadRequest, type ReadRequest, type ReadResponse } from './uploadProtocol';
 
 /**
@@ -92,7 +93,7 @@ describe('the upload reader', () => {
     const waiting = reader.read(npyBlob(), 'k_waits.npy', 'k');
     const newer = reader.read(npyBlob(), 'fast.npy', 'q');
     const olderError = await older.catch((error: unknown) => error);
-    expect(isSupersededRead(olderError)).toBe(true);
+    expect(isAbortError(olderError)).toBe(true);
     // The stalled worker was replaced; the others are read by the fresh one.
     expect((await newer).shape).toEqual([2, 3]);
     expect((await waiting).shape).toEqual([2, 3]);

@@ -10,6 +10,7 @@
  * and the read fails with a message that names the deadline. (Same pattern as
  * app/mask/compileClient.ts.)
  */
+import { abortError } from '../async/abort';
 import { TensorFileError, type Tensor } from '../tensors/tensor';
 import type { InputName } from './store';
 import type { ReadRequest, ReadResponse } from './uploadProtocol';
@@ -39,17 +40,6 @@ interface Job {
   request: ReadRequest;
   resolve: (tensor: Tensor) => void;
   reject: (error: unknown) => void;
-}
-
-function abortError(): Error {
-  const error = new Error('superseded by a newer file for the same input');
-  error.name = 'AbortError';
-  return error;
-}
-
-/** Whether a read failed only because a newer file replaced it. */
-export function isSupersededRead(error: unknown): boolean {
-  return error instanceof Error && error.name === 'AbortError';
 }
 
 export function createUploadReader(options: UploadReaderOptions): UploadReader {
@@ -121,11 +111,12 @@ export function createUploadReader(options: UploadReaderOptions): UploadReader {
 
   const read = (file: Blob, fileName: string, input: InputName): Promise<Tensor> => {
     for (let i = waiting.length - 1; i >= 0; i--) {
-      if (waiting[i].request.input === input) waiting.splice(i, 1)[0].reject(abortError());
+      if (waiting[i].request.input === input)
+        waiting.splice(i, 1)[0].reject(abortError('superseded by a newer file for the same input'));
     }
     if (running?.request.input === input) {
       replaceWorker();
-      finish((job) => job.reject(abortError()));
+      finish((job) => job.reject(abortError('superseded by a newer file for the same input')));
     }
     return new Promise<Tensor>((resolve, reject) => {
       waiting.push({ request: { id: nextId++, input, fileName, file }, resolve, reject });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNpy, writeNpy } from './npy';
-import { pythonWithNumpy } from '../testing/node/python';
+import { pythonWithNumpy } from '../../testing/cpython';
 import { TensorFileError, type DType, type Tensor } from './tensor';
 
 const FIXTURES = resolve(__dirname, '../../e2e/fixtures');

@@ -223,8 +223,3 @@ function roundHalfEven(x: number): number {
   if (rest < 0.5) return floor;
   return floor % 2 === 0 ? floor : floor + 1;
 }
-
-/** Any tensor's values as float32 (ints and bools become their numeric values). */
-export function toFloat32(tensor: Tensor): Float32Array {
-  return tensor.data instanceof Float32Array ? tensor.data : Float32Array.from(tensor.data);
-}

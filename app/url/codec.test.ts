@@ -8,7 +8,7 @@ import { migrate } from './migrate';
 import { bytesToBase64url } from './base64url';
 import { deflateRaw } from './compress';
 import { validateScenario } from './validate';
-import { codeArb, scenarioArb, violations } from './testScenarios';
+import { codeArb, scenarioArb, violations } from '../../testing/randomScenarios';
 
 const SCHEMA_KEYS = [
   'code',

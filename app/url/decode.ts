@@ -3,7 +3,7 @@
  * gives a whole scenario; what was wrong comes back as problems, each naming its field.
  */
 import { DEFAULT_SCENARIO } from '../problem';
-import type { DecodeResult, LinkProblem } from './types';
+import type { DecodeResult, LinkProblem, TeachingEmbedKeys } from './types';
 import { type UrlLimits, DEFAULT_URL_LIMITS } from './limits';
 import { base64urlToBytes } from './base64url';
 import { inflateRawCapped } from './compress';
@@ -16,7 +16,10 @@ import {
   LINK_INPUTS,
   PANELS,
   PANEL_KEY,
+  PRESET_ID_PATTERN,
+  TEACHING_BLOCK_MAX,
   TEACHING_EMBED_KEYS,
+  TEACHING_INDEX_MAX,
   UPLOADED_KEY,
   VERSION_KEY,
   isScenarioParam,
@@ -103,8 +106,8 @@ function decodeParams(
   const fields = new Map<string, FieldValue>();
   for (const [key, value] of migrated.params) {
     if (key === VERSION_KEY || EXTRA_KEYS.includes(key)) continue;
-    // The teaching embed reads its own keys (components/teachingEmbed.ts); they mean nothing
-    // without embed=1, and are reported as unknown then.
+    // The teaching embed's own keys (read below) mean nothing without embed=1, and are
+    // reported as unknown then.
     if (embed && TEACHING_EMBED_KEYS.includes(key)) continue;
     const text = isScenarioParam(key) ? percentDecode(value) : value;
     if (text === null) {
@@ -116,14 +119,60 @@ function decodeParams(
     }
     fields.set(key, { value: text, shown: quoteForMessage(value) });
   }
+  const teaching =
+    embed && panel !== null ? readTeachingKeys(migrated.params, problems) : undefined;
   const resolved = resolveScenario(fields, { name: 'link', numbersAsText: true }, limits);
   return {
     scenario: resolved.scenario,
     embed,
     panel,
     uploaded,
+    ...(teaching ? { teaching } : {}),
     problems: [...problems, ...resolved.problems],
   };
+}
+
+/** The teaching embed's keys: each valid one read, each invalid one null and a problem. */
+function readTeachingKeys(
+  params: ReadonlyMap<string, string>,
+  problems: LinkProblem[],
+): TeachingEmbedKeys {
+  const read = <T>(key: string, parse: (raw: string) => T | null, rule: string): T | null => {
+    const raw = params.get(key);
+    if (raw === undefined) return null;
+    const value = parse(raw);
+    if (value === null) {
+      problems.push({
+        field: key,
+        message: `${key}=${quoteForMessage(raw)} in the link: ${key} must be ${rule}`,
+      });
+    }
+    return value;
+  };
+  const index = (raw: string) => wholeNumber(raw, 0, TEACHING_INDEX_MAX);
+  const indexRule = `a whole number from 0 to ${TEACHING_INDEX_MAX}`;
+  return {
+    preset: read(
+      'preset',
+      (raw) => (PRESET_ID_PATTERN.test(raw) ? raw : null),
+      "a preset's id (lower-case letters, digits and _)",
+    ),
+    block: read(
+      'block',
+      (raw) => wholeNumber(raw, 1, TEACHING_BLOCK_MAX),
+      `a whole number from 1 to ${TEACHING_BLOCK_MAX}`,
+    ),
+    q: read('q', index, indexRule),
+    kv: read('kv', index, indexRule),
+    row: read('row', index, indexRule),
+  };
+}
+
+/** Plain decimal digits (no sign, point or exponent) spelling a number in [min, max], or null. */
+function wholeNumber(raw: string, min: number, max: number): number | null {
+  if (!/^\d{1,7}$/.test(raw)) return null;
+  const value = Number(raw);
+  return value >= min && value <= max ? value : null;
 }
 
 /** Keys beside `z=` that a compressed link keeps: the extras, and the teaching embed's keys. */

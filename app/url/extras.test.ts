@@ -71,3 +71,57 @@ describe('embed and panel', () => {
     expect(stray.problems.map((p) => p.field)).toEqual(['link']);
   });
 });
+
+describe('the teaching embed keys', () => {
+  it('reads the panel and the optional keys', async () => {
+    const walk = await decodeHash('#v=1&Q=20&embed=1&panel=walkthrough&row=6&block=4');
+    expect(walk).toMatchObject({ embed: true, panel: 'walkthrough', problems: [] });
+    expect(walk.scenario.Q).toBe(20);
+    expect(walk.teaching).toEqual({ preset: null, block: 4, q: null, kv: null, row: 6 });
+    const explain = await decodeHash('#embed=1&panel=explain&preset=causal&q=3&kv=1');
+    expect(explain.panel).toBe('explain');
+    expect(explain.teaching).toMatchObject({ preset: 'causal', q: 3, kv: 1 });
+  });
+
+  it('asks for no teaching embed without embed=1 and a known panel', async () => {
+    expect((await decodeHash('#panel=explain')).teaching).toBeUndefined();
+    expect((await decodeHash('#embed=1')).teaching).toBeUndefined();
+    expect((await decodeHash('#embed=1&panel=code')).teaching).toBeUndefined();
+    expect((await decodeHash('#embed=1&panel=explain')).teaching).toEqual({
+      preset: null,
+      block: null,
+      q: null,
+      kv: null,
+      row: null,
+    });
+  });
+
+  it('drops bad values, naming each as a problem', async () => {
+    const decoded = await decodeHash(
+      '#embed=1&panel=explain&q=-1&kv=1e3&block=999&preset=<b>&row=1048577',
+    );
+    expect(decoded.teaching).toEqual({ preset: null, block: null, q: null, kv: null, row: null });
+    expect(decoded.problems.map((p) => p.field)).toEqual(['preset', 'block', 'q', 'kv', 'row']);
+    expect(decoded.problems.map((p) => p.message)).toContain(
+      'block=999 in the link: block must be a whole number from 1 to 256',
+    );
+    expect(decoded.scenario).toEqual(DEFAULT_SCENARIO);
+  });
+
+  it('reads the largest values it allows, and block from 1', async () => {
+    const edge = await decodeHash('#embed=1&panel=walkthrough&block=256&row=1048576&q=0');
+    expect(edge.problems).toEqual([]);
+    expect(edge.teaching).toMatchObject({ block: 256, row: 1048576, q: 0 });
+    const zero = await decodeHash('#embed=1&panel=walkthrough&block=0');
+    expect(zero.teaching?.block).toBeNull();
+    expect(zero.problems.map((p) => p.field)).toEqual(['block']);
+  });
+
+  it('reads them beside z= in a compressed link', async () => {
+    const long = await encodeScenario(LONG);
+    const decoded = await decodeHash(`${long}&embed=1&panel=walkthrough&row=3&preset=causal`);
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.teaching).toMatchObject({ row: 3, preset: 'causal' });
+    expect(decoded.scenario).toEqual(LONG);
+  });
+});

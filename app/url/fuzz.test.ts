@@ -1,7 +1,7 @@
 /**
  * The issue's fuzz: at least 100,000 hashes, mutated from valid links or purely random, each
- * decodes to a valid scenario (checked longhand by testScenarios.violations) or to problems,
- * and none throws. Bounded by count and time; prints its figures for the lead.
+ * decodes to a valid scenario (checked longhand by `violations` of testing/randomScenarios.ts)
+ * or to problems, and none throws. Bounded by count and time; prints its figures for the lead.
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO, type Scenario } from '../problem';
@@ -12,7 +12,12 @@ import { bytesToBase64url } from './base64url';
 import { deflateRaw } from './compress';
 import { scenarioFromJson, scenarioToJson } from './json';
 import { validateScenario } from './validate';
-import { AWKWARD_CHARS, seededFloats, randomScenario, violations } from './testScenarios';
+import {
+  AWKWARD_CHARS,
+  seededFloats,
+  randomScenario,
+  violations,
+} from '../../testing/randomScenarios';
 
 const TARGET = 100_000;
 const TIME_LIMIT_MS = 60_000;

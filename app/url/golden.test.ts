@@ -1,7 +1,7 @@
 /** Every committed golden link (see golden/README.md) still opens to its recorded scenario. */
 import { describe, expect, it } from 'vitest';
 import { decodeHash } from './decode';
-import { violations } from './testScenarios';
+import { violations } from '../../testing/randomScenarios';
 import type { Scenario } from '../problem';
 import { compile } from '../mask/compile';
 import { goldenCases } from './golden/cases';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO } from '../problem';
 import { scenarioFromJson, scenarioToJson } from './json';
 import { tightenLimits } from './limits';
-import { codeArb, scenarioArb } from './testScenarios';
+import { codeArb, scenarioArb } from '../../testing/randomScenarios';
 
 function fieldsOf(text: string): string[] {
   return scenarioFromJson(text).problems.map((p) => p.field);

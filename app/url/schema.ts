@@ -40,8 +40,15 @@ export const UPLOADED_KEY = 'uploaded';
 /** Keys that ride beside the scenario (outside `z=` in a compressed link). */
 export const EXTRA_KEYS: readonly string[] = [UPLOADED_KEY, EMBED_KEY, PANEL_KEY];
 
-/** The teaching embed's own keys (components/teachingEmbed.ts reads them), known with embed=1. */
+/** The teaching embed's own keys (decode.ts reads them), known with embed=1. */
 export const TEACHING_EMBED_KEYS: readonly string[] = ['preset', 'block', 'q', 'kv', 'row'];
+
+/** What `preset=` may hold: an id as the presets name themselves (app/mask/presets). */
+export const PRESET_ID_PATTERN = /^[a-z0-9_]{1,64}$/;
+/** The largest square block size `block=` may ask for. */
+export const TEACHING_BLOCK_MAX = 256;
+/** The largest token index `q=`, `kv=` and `row=` may name (a cell past the run is not shown). */
+export const TEACHING_INDEX_MAX = 1 << 20;
 
 export const PANELS = ['explain', 'walkthrough'] as const;
 export type PanelName = (typeof PANELS)[number];

@@ -20,5 +20,26 @@ export interface DecodeResult {
   panel: PanelName | null;
   /** `uploaded=`: inputs the author had uploaded, which this link opens as random stand-ins. */
   uploaded: LinkInput[];
+  /**
+   * The teaching embed's own keys, only when the link asks for one (`embed=1` and a panel):
+   * what the panel opens on. Absent otherwise, and from scenario files.
+   */
+  teaching?: TeachingEmbedKeys;
   problems: LinkProblem[];
+}
+
+/**
+ * What a teaching embed opens on, each null when the link does not say (or says something
+ * invalid, which is then one of the link's problems).
+ */
+export interface TeachingEmbedKeys {
+  /** `preset=<id>`: open that preset at its example size. */
+  preset: string | null;
+  /** `block=<n>`: square blocks of n tokens. */
+  block: number | null;
+  /** `q=<i>&kv=<j>`: the cell the explain panel explains (kv 0 when only q is given). */
+  q: number | null;
+  kv: number | null;
+  /** `row=<i>`: the row the walkthrough follows (when no q= is given). */
+  row: number | null;
 }

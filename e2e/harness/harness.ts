@@ -9,8 +9,9 @@ import * as foundation from './foundationChecks';
 import * as mask from './maskChecks';
 import * as engine from './engineChecks';
 import * as teaching from './teachingChecks';
+import * as uniforms from './uniformChecks';
 
-const harness = { ...foundation, ...engine, ...mask, ...teaching };
+const harness = { ...foundation, ...engine, ...mask, ...teaching, ...uniforms };
 
 export type Harness = typeof harness;
 

@@ -1,18 +1,20 @@
 /**
- * Teaching checks for the browser tests: the explain panel's model and the kernel walkthrough,
- * computed from a real engine run (GPU in the test browser), against that run's own numbers:
- * the picture's scores, probabilities and mask, the BlockMask, the out and lse the kernel wrote,
- * and the counting kernel's tallies of the blocks it visited.
+ * Teaching checks for the browser tests: the explain panel's model (asked of the teaching worker,
+ * as the panel asks it) and the kernel walkthrough (app/teaching's functions, which that worker
+ * runs), computed from a real engine run (GPU in the test browser), against that run's own
+ * numbers: the picture's scores, probabilities and mask, the BlockMask, the out and lse the kernel
+ * wrote, and the counting kernel's tallies of the blocks it visited.
  */
 import { runScenario } from '../../app/engine/run';
 import type { RunResult } from '../../app/engine/types';
 import { type AttentionShape, DEFAULT_SCENARIO, type Scenario } from '../../app/problem';
 import { compile } from '../../app/mask/compile';
 import { PRESETS } from '../../app/mask/presets';
-import { createTracer } from '../../app/mask/trace';
 import type { CompiledProgram } from '../../app/mask/types';
-import { explainCell, listedState, type BlockKind } from '../../app/reference/explainCell';
-import { walkthrough } from '../../app/reference/walkthrough';
+import { listedState, type BlockKind } from '../../app/reference/explainCell';
+import { teachingHead } from '../../app/teaching/head';
+import { teachingClient } from '../../app/teaching/teachingClient';
+import { walkHeadRow } from '../../app/teaching/walk';
 import { createRandom, type Random } from '../../app/tensors/random';
 import { compareProgramWithReference } from './engineChecks';
 
@@ -68,18 +70,6 @@ function close(a: number, b: number, tolerance: number): boolean {
   return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-function problemOf(program: CompiledProgram, result: RunResult) {
-  return {
-    inputs: result.inputs,
-    shape: result.shape,
-    mask: (b: number, h: number, q: number, kv: number) => program.mask(b, h, q, kv),
-    score: program.hasScoreMod
-      ? (s: number, b: number, h: number, q: number, kv: number) => program.score(s, b, h, q, kv)
-      : null,
-    blockMask: result.blockMask,
-  };
-}
-
 export interface ExplainReport {
   case: TeachingCase;
   backend: string;
@@ -88,22 +78,25 @@ export interface ExplainReport {
 }
 
 /**
- * What the explain panel shows for `cells` random cells of the (b, h) on screen, against the
- * engine's picture of that (b, h) and its BlockMask.
+ * What the explain panel shows for `cells` random cells of the (b, h) on screen, asked of the
+ * teaching worker as the panel asks it, against the engine's picture of that (b, h) and its
+ * BlockMask.
  */
 export async function explainEngineCells(seed: number, cells: number): Promise<ExplainReport> {
   const { c, program, result, random } = await runRandomPreset(seed);
-  const tracer = createTracer(program);
-  const problem = { ...problemOf(program, result), lse: result.outputs.lse };
   const { picture, shape } = result;
   const mismatches: string[] = [];
   for (let k = 0; k < cells; k++) {
     const q = random.nextInt(0, shape.Q - 1);
     const kv = random.nextInt(0, shape.KV - 1);
     const where = `cell (${c.b}, ${c.h}, ${q}, ${kv})`;
-    const cell = explainCell(problem, c.b, c.h, q, kv);
-    const traced = tracer.traceMask(c.b, c.h, q, kv);
-    const scored = tracer.traceScore(cell.rawScore, c.b, c.h, q, kv);
+    const answer = await teachingClient().explain({ result, program }, { q, kv });
+    const { cell, mask: traced, score: scored } = answer;
+    if (cell.b !== c.b || cell.h !== c.h || cell.q !== q || cell.kv !== kv) {
+      mismatches.push(
+        `${where}: the worker explained (${cell.b}, ${cell.h}, ${cell.q}, ${cell.kv})`,
+      );
+    }
     const i = (q / picture.rowStride) * picture.cols + kv / picture.colStride;
     const engineAllowed = picture.mask[i] === 1;
     if (traced.allowed !== engineAllowed || cell.allowed !== engineAllowed) {
@@ -157,7 +150,7 @@ export async function walkthroughEngineRow(seed: number): Promise<WalkReport> {
   const h = random.nextInt(0, shape.H - 1);
   const row = random.nextInt(0, shape.Q - 1);
   const queryBlock = Math.floor(row / bm.blockQ);
-  const walk = walkthrough(problemOf(program, result), { b, h, queryBlock, row });
+  const { walk } = walkHeadRow(teachingHead(result, b, h), program, { queryBlock, row });
   const mismatches: string[] = [];
   const where = `b ${b}, h ${h}, row ${row}, query block ${queryBlock}`;
 

@@ -80,20 +80,7 @@ export function asBigInt(v: PyValue, what: string, ctx: CallContext): bigint {
   return ctx.raise('TypeError', `${what} must be an integer, not '${typeName(v)}'`);
 }
 
-export function asInt(v: PyValue, what: string, ctx: CallContext): number {
-  const i = asBigInt(v, what, ctx);
-  if (i > BigInt(Number.MAX_SAFE_INTEGER) || i < BigInt(Number.MIN_SAFE_INTEGER)) {
-    ctx.raise('OverflowError', `${what} is too large`);
-  }
-  return Number(i);
-}
-
 export function asNumber(v: PyValue, what: string, ctx: CallContext): number {
   if (isNumber(v)) return toFloat(v);
   return ctx.raise('TypeError', `${what} must be a real number, not '${typeName(v)}'`);
-}
-
-export function asString(v: PyValue, what: string, ctx: CallContext): string {
-  if (v.kind === 'str') return v.value;
-  return ctx.raise('TypeError', `${what} must be str, not '${typeName(v)}'`);
 }

@@ -3,6 +3,11 @@
  * sorted reversed int float bool str list tuple dict set isinstance callable print and friends,
  * plus the builtin exception classes. `eval`, `exec`, `open`, `__import__`, `globals` and the like
  * do not exist here: a program that names them gets Python's NameError.
+ *
+ * This module builds the builtins namespace and defines the functions on objects, numbers and
+ * attributes (len, abs, isinstance, print, round, pow, getattr, super, ...); the classes are in
+ * builtinTypes.ts and the iteration functions in builtinIteration.ts, added here in the order
+ * Python lists them.
  */
 import { asBigInt, asNumber, bindArgs, noKeywords } from './args';
 import {
@@ -16,7 +21,6 @@ import {
 } from './numbers';
 import { hashKey, identityOf, typeName } from './objects';
 import type { Runtime } from './runtime';
-import { tensorItem } from './torchConcrete';
 import { formatValue } from './format';
 import {
   NONE,
@@ -25,43 +29,12 @@ import {
   pyFloat,
   pyInt,
   pyStr,
-  type CallArgs,
-  type CallContext,
   type NativeCall,
   type PyClass,
   type PyValue,
 } from './values';
-
-/** The exception classes, each after its base (the order builds the hierarchy). */
-const EXCEPTIONS: [string, string | null][] = [
-  ['BaseException', null],
-  ['Exception', 'BaseException'],
-  ['ArithmeticError', 'Exception'],
-  ['ZeroDivisionError', 'ArithmeticError'],
-  ['OverflowError', 'ArithmeticError'],
-  ['AssertionError', 'Exception'],
-  ['AttributeError', 'Exception'],
-  ['ImportError', 'Exception'],
-  ['ModuleNotFoundError', 'ImportError'],
-  ['LookupError', 'Exception'],
-  ['IndexError', 'LookupError'],
-  ['KeyError', 'LookupError'],
-  ['NameError', 'Exception'],
-  ['UnboundLocalError', 'NameError'],
-  ['RuntimeError', 'Exception'],
-  ['NotImplementedError', 'RuntimeError'],
-  ['RecursionError', 'RuntimeError'],
-  ['StopIteration', 'Exception'],
-  ['SyntaxError', 'Exception'],
-  ['TypeError', 'Exception'],
-  ['ValueError', 'Exception'],
-  ['UserWarning', 'Exception'],
-];
-export const EXCEPTION_NAMES = EXCEPTIONS.map(([name]) => name);
-
-function typeClass(name: string, kinds: PyValue['kind'][], construct: NativeCall): PyClass {
-  return { kind: 'class', name, bases: [], attrs: new Map(), construct, instanceKinds: kinds };
-}
+import { defineBuiltinTypes, tracedScalarMessage } from './builtinTypes';
+import { defineIterationBuiltins } from './builtinIteration';
 
 export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue> } {
   const b = new Map<string, PyValue>();
@@ -70,202 +43,7 @@ export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue>
   const def = (name: string, call: NativeCall): void => {
     b.set(name, native(name, call));
   };
-  const items = (v: PyValue, ctx: CallContext): PyValue[] => [...ctx.iterate(v)];
-
-  for (const [name, base] of EXCEPTIONS) {
-    const baseClass = base ? b.get(base) : undefined;
-    b.set(name, {
-      kind: 'class',
-      name,
-      bases: baseClass?.kind === 'class' ? [baseClass] : [],
-      attrs: new Map(),
-    });
-  }
-
-  // ---- types -----------------------------------------------------------------------------------
-
-  const intClass = typeClass('int', ['int', 'bool'], (args, ctx) => {
-    const [x, base] = bindArgs('int', args, ['x', 'base'], 0, ctx);
-    if (x === undefined) return pyInt(0n);
-    if (x.kind === 'str') {
-      const given = base ? Number(asBigInt(base, 'base', ctx)) : 10;
-      if (given !== 0 && (given < 2 || given > 36))
-        ctx.raise('ValueError', 'int() base must be >= 2 and <= 36, or 0');
-      const value = parseIntText(x.value, given);
-      if (value === undefined)
-        ctx.raise(
-          'ValueError',
-          `invalid literal for int() with base ${given}: ${ops().repr(x).slice(0, 200)}`,
-        );
-      return pyInt(value ?? 0n);
-    }
-    if (x.kind === 'float') return pyInt(floatToInt(x.value));
-    if (x.kind === 'int' || x.kind === 'bool') return pyInt(intValue(x) ?? 0n);
-    if (x.kind === 'tensor')
-      return b.get('int') ? callClass(intClass, [tensorItem(x.array, ctx)], ctx) : NONE;
-    if (x.kind === 'sym' || x.kind === 'symtable')
-      return ctx.raise('RuntimeError', tracedScalarMessage('int'));
-    return ctx.raise(
-      'TypeError',
-      `int() argument must be a string, a bytes-like object or a real number, not '${typeName(x)}'`,
-    );
-  });
-  const floatClass = typeClass('float', ['float'], (args, ctx) => {
-    const [x] = bindArgs('float', args, ['x'], 0, ctx);
-    if (x === undefined) return pyFloat(0);
-    if (x.kind === 'str') {
-      const t = x.value.trim().toLowerCase();
-      const special = /^([+-]?)(inf|infinity|nan)$/.exec(t);
-      if (special) {
-        const v = special[2] === 'nan' ? NaN : Infinity;
-        return pyFloat(special[1] === '-' ? -v : v);
-      }
-      // Python's float syntax (no hex, no `0b`), with underscores between digits.
-      const valid =
-        /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:e[+-]?\d(?:_?\d)*)?$/;
-      const v = Number(t.replace(/_/g, ''));
-      if (!valid.test(t) || Number.isNaN(v))
-        ctx.raise(
-          'ValueError',
-          `could not convert string to float: ${ops().repr(x).slice(0, 200)}`,
-        );
-      return pyFloat(v);
-    }
-    if (isNumber(x)) return pyFloat(toFloat(x));
-    if (x.kind === 'tensor') return callClass(floatClass, [tensorItem(x.array, ctx)], ctx);
-    if (x.kind === 'sym' || x.kind === 'symtable')
-      return ctx.raise('RuntimeError', tracedScalarMessage('float'));
-    return ctx.raise(
-      'TypeError',
-      `float() argument must be a string or a real number, not '${typeName(x)}'`,
-    );
-  });
-  const boolClass = typeClass('bool', ['bool'], (args, ctx) => {
-    const [x] = bindArgs('bool', args, ['x'], 0, ctx);
-    return pyBool(x === undefined ? false : interp().truth(x, ctx.span));
-  });
-  boolClass.bases = [intClass];
-  const strClass = typeClass('str', ['str'], (args, ctx) => {
-    const [x] = bindArgs('str', args, ['object'], 0, ctx);
-    return pyStr(x === undefined ? '' : ops().str(x));
-  });
-  const listClass = typeClass('list', ['list'], (args, ctx) => {
-    const [x] = bindArgs('list', args, ['iterable'], 0, ctx);
-    return { kind: 'list', items: x === undefined ? [] : items(x, ctx) };
-  });
-  const tupleClass = typeClass('tuple', ['tuple'], (args, ctx) => {
-    const [x] = bindArgs('tuple', args, ['iterable'], 0, ctx);
-    return { kind: 'tuple', items: x === undefined ? [] : items(x, ctx) };
-  });
-  const dictClass = typeClass('dict', ['dict'], (args, ctx) => {
-    const dict: PyValue = { kind: 'dict', entries: new Map() };
-    if (args.positional.length > 1)
-      ctx.raise('TypeError', `dict expected at most 1 argument, got ${args.positional.length}`);
-    const [source] = args.positional;
-    if (source?.kind === 'dict') for (const [k, e] of source.entries) dict.entries.set(k, e);
-    else if (source !== undefined) {
-      for (const pair of items(source, ctx)) {
-        const kv = items(pair, ctx);
-        if (kv.length !== 2)
-          ctx.raise(
-            'ValueError',
-            `dictionary update sequence element has length ${kv.length}; 2 is required`,
-          );
-        runtime.dictSet(dict, kv[0], kv[1]);
-      }
-    }
-    for (const [k, v] of args.keywords) runtime.dictSet(dict, pyStr(k), v);
-    return dict;
-  });
-  dictClass.attrs.set(
-    'fromkeys',
-    native('fromkeys', (args, ctx) => {
-      const [keys, value] = bindArgs('fromkeys', args, ['iterable', 'value'], 1, ctx);
-      const dict: PyValue = { kind: 'dict', entries: new Map() };
-      for (const key of items(keys ?? NONE, ctx)) runtime.dictSet(dict, key, value ?? NONE);
-      return dict;
-    }),
-  );
-  const setClass = typeClass('set', ['set'], (args, ctx) => {
-    const [x] = bindArgs('set', args, ['iterable'], 0, ctx);
-    return runtime.makeSet(x === undefined ? [] : items(x, ctx), false);
-  });
-  const frozensetClass = typeClass('frozenset', ['set'], (args, ctx) => {
-    const [x] = bindArgs('frozenset', args, ['iterable'], 0, ctx);
-    return runtime.makeSet(x === undefined ? [] : items(x, ctx), true);
-  });
-  const rangeClass = typeClass('range', ['range'], (args, ctx) => {
-    noKeywords('range', args, ctx);
-    const ints = args.positional.map((v) => asBigInt(v, "'range' argument", ctx));
-    if (ints.length === 0 || ints.length > 3)
-      ctx.raise('TypeError', `range expected 1 to 3 arguments, got ${ints.length}`);
-    const [start, stop, step] =
-      ints.length === 1 ? [0n, ints[0], 1n] : [ints[0], ints[1], ints[2] ?? 1n];
-    if (step === 0n) ctx.raise('ValueError', 'range() arg 3 must not be zero');
-    return { kind: 'range', start, stop, step };
-  });
-  const sliceClass = typeClass('slice', ['slice'], (args, ctx) => {
-    noKeywords('slice', args, ctx);
-    const p = args.positional;
-    if (p.length === 1) return { kind: 'slice', start: NONE, stop: p[0], step: NONE };
-    return { kind: 'slice', start: p[0] ?? NONE, stop: p[1] ?? NONE, step: p[2] ?? NONE };
-  });
-  const objectClass = typeClass('object', [], () => ({
-    kind: 'instance',
-    cls: objectClass,
-    attrs: new Map(),
-  }));
-  const typeClassValue = typeClass('type', ['class'], (args, ctx) => {
-    const [x] = bindArgs('type', args, ['object'], 1, ctx);
-    if (x === undefined) return NONE;
-    const classes: Record<string, PyClass> = {
-      int: intClass,
-      float: floatClass,
-      bool: boolClass,
-      str: strClass,
-      list: listClass,
-      tuple: tupleClass,
-      dict: dictClass,
-      set: setClass,
-      range: rangeClass,
-    };
-    if (x.kind === 'instance') return x.cls;
-    if (x.kind === 'exception') return x.cls;
-    if (x.kind === 'set' && x.frozen) return frozensetClass;
-    return classes[x.kind] ?? otherType(x);
-  });
-  /** type() of the other values: one class per type name, so `type(a) is type(b)` holds. */
-  const otherTypes = new Map<string, PyClass>();
-  const otherType = (x: PyValue): PyClass => {
-    const name = typeName(x);
-    let cls = otherTypes.get(name);
-    if (cls === undefined) {
-      cls = { kind: 'class', name, bases: [], attrs: new Map(), instanceKinds: [x.kind] };
-      otherTypes.set(name, cls);
-    }
-    return cls;
-  };
-  for (const cls of [
-    intClass,
-    floatClass,
-    boolClass,
-    strClass,
-    listClass,
-    tupleClass,
-    dictClass,
-    setClass,
-    frozensetClass,
-    rangeClass,
-    sliceClass,
-    objectClass,
-    typeClassValue,
-  ]) {
-    b.set(cls.name, cls);
-  }
-
-  function callClass(cls: PyClass, positional: PyValue[], ctx: CallContext): PyValue {
-    return cls.construct ? cls.construct({ positional, keywords: new Map() }, ctx) : NONE;
-  }
+  defineBuiltinTypes(b, runtime);
 
   // ---- functions -------------------------------------------------------------------------------
 
@@ -286,171 +64,7 @@ export function makeBuiltins(runtime: Runtime): { builtins: Map<string, PyValue>
     const i = intValue(x);
     return i !== undefined ? pyInt(i < 0n ? -i : i) : pyFloat(Math.abs(toFloat(x)));
   });
-  const minMax =
-    (name: 'min' | 'max') =>
-    (args: CallArgs, ctx: CallContext): PyValue => {
-      const key = args.keywords.get('key');
-      const fallback = args.keywords.get('default');
-      for (const k of args.keywords.keys())
-        if (k !== 'key' && k !== 'default')
-          ctx.raise('TypeError', `${name}() got an unexpected keyword argument '${k}'`);
-      if (args.positional.length === 0)
-        ctx.raise('TypeError', `${name} expected at least 1 argument, got 0`);
-      if (args.positional.length > 1 && fallback !== undefined)
-        ctx.raise(
-          'TypeError',
-          `Cannot specify a default for ${name}() with multiple positional arguments`,
-        );
-      const values =
-        args.positional.length === 1 ? items(args.positional[0], ctx) : args.positional;
-      if (values.length === 0) {
-        if (fallback !== undefined) return fallback;
-        return ctx.raise('ValueError', `${name}() arg is an empty sequence`);
-      }
-      if (values.some((v) => v.kind === 'sym') && key === undefined) {
-        // PyTorch's vmap would refuse the comparison inside min(); flexmask traces it as torch.minimum.
-        return values
-          .slice(1)
-          .reduce((acc, v) => runtime.tracer.math(name, [acc, v], ctx.span, name), values[0]);
-      }
-      let best = values[0];
-      let bestKey = key ? ctx.call(key, [best]) : best;
-      for (const v of values.slice(1)) {
-        const k = key ? ctx.call(key, [v]) : v;
-        const c = ops().order(k, bestKey, name === 'min' ? '<' : '>');
-        if (name === 'min' ? c < 0 : c > 0) {
-          best = v;
-          bestKey = k;
-        }
-      }
-      return best;
-    };
-  def('min', minMax('min'));
-  def('max', minMax('max'));
-  def('sum', (args, ctx) => {
-    const [iterable, start] = bindArgs('sum', args, ['iterable', 'start'], 1, ctx);
-    let total: PyValue = start ?? pyInt(0n);
-    for (const v of items(iterable ?? NONE, ctx)) total = ops().binary('+', total, v, ctx.span);
-    return total;
-  });
-  def('any', (args, ctx) => {
-    noKeywords('any', args, ctx);
-    for (const v of ctx.iterate(args.positional[0] ?? NONE))
-      if (interp().truth(v, ctx.span)) return pyBool(true);
-    return pyBool(false);
-  });
-  def('all', (args, ctx) => {
-    noKeywords('all', args, ctx);
-    for (const v of ctx.iterate(args.positional[0] ?? NONE))
-      if (!interp().truth(v, ctx.span)) return pyBool(false);
-    return pyBool(true);
-  });
-  def('range', (args, ctx) => callClass(rangeClass, args.positional, ctx));
-  b.set('range', rangeClass);
-  def('enumerate', (args, ctx) => {
-    const [iterable, start] = bindArgs('enumerate', args, ['iterable', 'start'], 1, ctx);
-    let k = start ? asBigInt(start, 'start', ctx) : 0n;
-    const source = ctx.iterate(iterable ?? NONE)[Symbol.iterator]();
-    return iteratorOf('enumerate', () => {
-      const next = source.next();
-      if (next.done) return undefined;
-      const pair: PyValue = { kind: 'tuple', items: [pyInt(k), next.value] };
-      k += 1n;
-      return pair;
-    });
-  });
-  def('zip', (args, ctx) => {
-    const strict = args.keywords.get('strict');
-    const sources = args.positional.map((v) => ctx.iterate(v)[Symbol.iterator]());
-    return iteratorOf('zip', () => {
-      if (sources.length === 0) return undefined;
-      const row: PyValue[] = [];
-      for (const s of sources) {
-        const next = s.next();
-        if (next.done) {
-          if (strict && interp().truth(strict, ctx.span) && row.length > 0)
-            ctx.raise('ValueError', 'zip() argument 2 is shorter than argument 1');
-          return undefined;
-        }
-        row.push(next.value);
-      }
-      return { kind: 'tuple', items: row };
-    });
-  });
-  def('map', (args, ctx) => {
-    noKeywords('map', args, ctx);
-    const [fn, ...iterables] = args.positional;
-    const sources = iterables.map((v) => ctx.iterate(v)[Symbol.iterator]());
-    return iteratorOf('map', () => {
-      const row: PyValue[] = [];
-      for (const s of sources) {
-        const next = s.next();
-        if (next.done) return undefined;
-        row.push(next.value);
-      }
-      return ctx.call(fn ?? NONE, row);
-    });
-  });
-  def('filter', (args, ctx) => {
-    noKeywords('filter', args, ctx);
-    const [fn, iterable] = args.positional;
-    const source = ctx.iterate(iterable ?? NONE)[Symbol.iterator]();
-    return iteratorOf('filter', () => {
-      for (let next = source.next(); !next.done; next = source.next()) {
-        const keep =
-          fn === undefined || fn.kind === 'none' ? next.value : ctx.call(fn, [next.value]);
-        if (interp().truth(keep, ctx.span)) return next.value;
-      }
-      return undefined;
-    });
-  });
-  def('sorted', (args, ctx) => {
-    const [iterable, key, reverse] = bindArgs(
-      'sorted',
-      { positional: args.positional.slice(0, 1), keywords: args.keywords },
-      ['iterable', 'key', 'reverse'],
-      1,
-      ctx,
-    );
-    return {
-      kind: 'list',
-      items: sortValues(items(iterable ?? NONE, ctx), key, reverse, runtime, ctx),
-    };
-  });
-  def('reversed', (args, ctx) => {
-    noKeywords('reversed', args, ctx);
-    const values = items(args.positional[0] ?? NONE, ctx).reverse();
-    let k = 0;
-    return iteratorOf('reversed', () => (k < values.length ? values[k++] : undefined));
-  });
-  def('iter', (args, ctx) => {
-    const x = args.positional[0] ?? NONE;
-    const source = ctx.iterate(x)[Symbol.iterator]();
-    const names: Partial<Record<PyValue['kind'], string>> = {
-      list: 'list_iterator',
-      tuple: 'tuple_iterator',
-      range: 'range_iterator',
-      set: 'set_iterator',
-      dict: 'dict_keyiterator',
-    };
-    if (x.kind === 'iterator') return x;
-    return iteratorOf(names[x.kind] ?? 'iterator', () => {
-      const next = source.next();
-      return next.done ? undefined : next.value;
-    });
-  });
-  def('next', (args, ctx) => {
-    const [it, fallback] = args.positional;
-    if (it?.kind !== 'iterator')
-      return ctx.raise(
-        'TypeError',
-        `'${it ? typeName(it) : 'NoneType'}' object is not an iterator`,
-      );
-    const v = it.next();
-    if (v !== undefined) return v;
-    if (fallback !== undefined) return fallback;
-    return ctx.raise('StopIteration', '');
-  });
+  defineIterationBuiltins(def, runtime);
   def('isinstance', (args, ctx) => {
     noKeywords('isinstance', args, ctx);
     const [x, cls] = args.positional;
@@ -651,37 +265,6 @@ function modularInverse(a: bigint, m: bigint): bigint | undefined {
   return r0 === 1n ? floorMod(s0, m) : undefined;
 }
 
-/** Python's int(text, base) for base 0 or 2..36, or undefined when the text is no such int. */
-function parseIntText(text: string, base: number): bigint | undefined {
-  const m = /^([+-]?)(?:0([xob])(?=_?[0-9a-z]))?(_?[0-9a-z]+(?:_[0-9a-z]+)*)$/.exec(
-    text.trim().toLowerCase(),
-  );
-  if (!m || m[3].length > 1300) return undefined;
-  const [, sign, prefix, body] = m;
-  const prefixBase = prefix === 'x' ? 16 : prefix === 'o' ? 8 : prefix === 'b' ? 2 : 0;
-  const stripped = prefix !== undefined && (base === 0 || base === prefixBase);
-  const radix = stripped ? prefixBase : base === 0 ? 10 : base;
-  const digits = stripped || prefix === undefined ? body : `0${prefix}${body}`;
-  if (!stripped && digits.startsWith('_')) return undefined;
-  // Base 0 reads the text as a literal, which refuses leading zeros (`010`).
-  if (base === 0 && !stripped && /^0[0_]*[1-9]/.test(digits)) return undefined;
-  let value = 0n;
-  for (const ch of digits.replace(/_/g, '')) {
-    const d = parseInt(ch, 36);
-    if (d >= radix) return undefined;
-    value = value * BigInt(radix) + BigInt(d);
-  }
-  return sign === '-' ? -value : value;
-}
-
-export function iteratorOf(name: string, next: () => PyValue | undefined): PyValue {
-  return { kind: 'iterator', name, next };
-}
-
-function tracedScalarMessage(fn: string): string {
-  return `${fn}() of a traced value needs its single value, which it has none of while mask_mod / score_mod are traced (PyTorch's vmap refuses .item() too); keep it a tensor and use torch operations`;
-}
-
 export function isCallable(v: PyValue): boolean {
   return (
     v.kind === 'function' ||
@@ -717,26 +300,4 @@ function isInstance(x: PyValue, cls: PyValue, runtime: Runtime): boolean {
     return false;
   }
   return cls.instanceKinds?.includes(x.kind) ?? false;
-}
-
-/** Python's sort: stable, by key, optionally reversed (still stable). */
-export function sortValues(
-  values: PyValue[],
-  key: PyValue | undefined,
-  reverse: PyValue | undefined,
-  runtime: Runtime,
-  ctx: CallContext,
-): PyValue[] {
-  const keyed = values.map((v, k) => ({
-    v,
-    k,
-    key: key && key.kind !== 'none' ? ctx.call(key, [v]) : v,
-  }));
-  const descending = reverse !== undefined && runtime.interp.truth(reverse, ctx.span);
-  keyed.sort((a, c) => {
-    const order = runtime.interp.ops.order(a.key, c.key);
-    if (Number.isNaN(order)) return 0;
-    return (descending ? -order : order) || a.k - c.k;
-  });
-  return keyed.map((e) => e.v);
 }

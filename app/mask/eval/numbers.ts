@@ -236,9 +236,9 @@ export function roundHalfEven(x: number): number {
 
 /** A finite float's exact value as `mantissa * 2 ** exponent` (both integers). */
 export function exactBinary(x: number): { mantissa: bigint; exponent: number } {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
+  const bytes = new DataView(new ArrayBuffer(8));
+  bytes.setFloat64(0, x);
+  const bits = bytes.getBigUint64(0);
   const biased = Number((bits >> 52n) & 0x7ffn);
   const fraction = bits & 0xfffffffffffffn;
   const magnitude = biased === 0 ? fraction : fraction | (1n << 52n);

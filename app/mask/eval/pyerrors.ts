@@ -114,3 +114,14 @@ export function formatTraceback(frames: readonly TraceFrame[]): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * A Python exception to raise, described: the tracer and the tensor library throw one, and the
+ * interpreter raises it as Python's exception at the right place.
+ */
+export class TraceError {
+  constructor(
+    readonly cls: string,
+    readonly message: string,
+  ) {}
+}

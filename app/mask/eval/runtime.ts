@@ -13,14 +13,15 @@ import type { ParamInfo, SourceSpan } from '../types';
 import { missingArguments } from './args';
 import { parseModule } from './parseModule';
 import { Budget, type EvalLimits } from './budget';
-import { makeBuiltins, EXCEPTION_NAMES } from './builtins';
+import { makeBuiltins } from './builtins';
+import { EXCEPTION_NAMES } from './builtinTypes';
 import { Interpreter } from './interpreter';
 import { isNumber } from './numbers';
 import { hashKey, typeName } from './objects';
-import { LimitExceeded, PyRaise } from './pyerrors';
+import { LimitExceeded, TraceError } from './pyerrors';
 import { nativeModule, NATIVE_MODULE_NAMES } from './stdlib';
 import { TensorError } from './torchConcrete';
-import { TraceError, Tracer } from './traced';
+import { Tracer } from './traced';
 import { suggestName } from './suggest';
 import type { StaticResolver } from '../pytorchExport';
 import {
@@ -36,12 +37,6 @@ import {
   type PySet,
   type PyValue,
 } from './values';
-
-/** Where a top-level `NAME = <number>` came from: the UI's slider edits the literal at `span`. */
-export interface TopLevelLiteral {
-  stmt: Stmt;
-  name: string;
-}
 
 export class Runtime {
   readonly budget: Budget;
@@ -338,7 +333,7 @@ export class Runtime {
     cls: PyClass,
     instance: PyValue & { kind: 'instance' },
     args: CallArgs,
-    interp: Interpreter,
+    interp: Pick<Interpreter, 'callValue'>,
     span: SourceSpan,
   ): void {
     const fields = cls.dataclassFields ?? [];
@@ -384,7 +379,12 @@ export class Runtime {
       );
   }
 
-  construct(cls: PyClass, args: CallArgs, interp: Interpreter, span: SourceSpan): PyValue {
+  construct(
+    cls: PyClass,
+    args: CallArgs,
+    interp: Pick<Interpreter, 'callValue'>,
+    span: SourceSpan,
+  ): PyValue {
     if (cls.construct)
       return interp.callValue({ kind: 'native', name: cls.name, call: cls.construct }, args, span);
     if (this.isExceptionClass(cls)) return { kind: 'exception', cls, args: args.positional };
@@ -499,5 +499,3 @@ function analyseFunction(def: StmtOf<'def'>): {
   for (const n of nonlocals) locals.delete(n);
   return { locals, globals, nonlocals };
 }
-
-export { PyRaise };

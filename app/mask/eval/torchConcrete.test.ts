@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pythonWithNumpy } from '../../testing/node/python';
+import { pythonWithNumpy } from '../../../testing/cpython';
 import { isFloating, type DType } from '../tensor/dtype';
 import { NdArray, cloneArray, UNLIMITED } from '../tensor/ndarray';
 import {

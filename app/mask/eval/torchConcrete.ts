@@ -4,8 +4,8 @@
  * built by setup code, with PyTorch's semantics and error messages. Traced values (`sym`,
  * `symtable`) are dispatched elsewhere by the evaluator; one that reaches here is a TypeError.
  *
- * Identity: a tensor is its NdArray. Views, in-place methods and `.to(same dtype)` return new
- * PyTensor wrappers around the same (or a view of the same) storage, so `is` between tensors
+ * Identity: a tensor is its NdArray. Strided aliases (`t[0]`, `t.T`, ...), in-place methods and
+ * `.to(same dtype)` return new PyTensor wrappers around the same storage, so `is` between tensors
  * must compare `.array`.
  */
 import type { BinaryOp as AstBinaryOp, CompareOp as AstCompareOp } from '../ast';
@@ -22,7 +22,7 @@ import { inplaceResult } from '../tensor/writes';
 import { getItem, setItem } from '../tensor/indexing';
 import { matmul } from '../tensor/linalg';
 import { NdArray } from '../tensor/ndarray';
-import { select } from '../tensor/views';
+import { select } from '../tensor/strided';
 import { reduce } from '../tensor/reductions';
 import { formatTensor } from '../tensor/format';
 import {
@@ -40,7 +40,7 @@ import { FUNCTIONAL_FUNCTIONS, TORCH_FUNCTIONS } from './torchConcreteFunctions'
 import { FALSE, TRUE, pyBool, pyTensor, type CallContext, type PyValue } from './values';
 
 export { TORCH_FUNCTIONS, FUNCTIONAL_FUNCTIONS, formatTensor, TensorError };
-export { tensorAttribute, dtypeAttribute, dtypeCppName } from './torchConcreteMethods';
+export { tensorAttribute } from './torchConcreteMethods';
 export { tensorItem } from './torchConcreteArgs';
 
 /** `torch.<name>` dtypes (the aliases too). float16 / bfloat16 / int8 / int16 are not offered. */
@@ -99,7 +99,7 @@ export function tensorLength(t: NdArray, ctx: CallContext): number {
   return t.shape[0];
 }
 
-/** `for row in t`: the rows as views (writing to a row writes to t). */
+/** `for row in t`: the rows as aliases of t's storage (writing to a row writes to t). */
 export function tensorIterate(t: NdArray, ctx: CallContext): PyValue[] {
   if (t.ndim === 0) return ctx.raise('TypeError', 'iteration over a 0-d tensor');
   return Array.from({ length: t.shape[0] }, (_, k) => pyTensor(select(t, 0, k)));
@@ -187,7 +187,7 @@ export function tensorUnary(op: '-' | '+' | '~', a: PyValue, ctx: CallContext): 
   });
 }
 
-/** Comparisons where one side is a tensor (also `in`, and `is` by identity of the storage view). */
+/** Comparisons where one side is a tensor (also `in`, and `is` by identity of the array). */
 export function tensorCompare(op: AstCompareOp, a: PyValue, b: PyValue, ctx: CallContext): PyValue {
   if (op === 'is' || op === 'is not') {
     const same = a === b || (a.kind === 'tensor' && b.kind === 'tensor' && a.array === b.array);
@@ -228,7 +228,7 @@ export function tensorCompare(op: AstCompareOp, a: PyValue, b: PyValue, ctx: Cal
 }
 
 /**
- * Augmented assignment: `t += x`, `t |= m` modify t in place (through views) and return the same
+ * Augmented assignment: `t += x`, `t |= m` modify t in place (through its strides) and return the same
  * value. A non-tensor left side (`n += t`) rebinds, as Python does when there is no __iadd__.
  */
 export function tensorInplace(op: AstBinaryOp, a: PyValue, b: PyValue, ctx: CallContext): PyValue {

@@ -21,11 +21,18 @@ import {
   type Table,
 } from './torchConcreteArgs';
 import type { NativeCall } from './values';
-import { MATH_FUNCTIONAL, MATH_FUNCTIONS } from './torchConcreteMath';
+import { MATH_FUNCTIONS } from './torchConcreteMath';
+import { REDUCTION_FUNCTIONAL, REDUCTION_FUNCTIONS } from './torchConcreteReductions';
+import { CREATION_FUNCTIONS } from './torchConcreteCreation';
 import { SHAPE_FUNCTIONS } from './torchConcreteShapes';
 
-export const TORCH_FUNCTIONS: Table = { ...MATH_FUNCTIONS, ...SHAPE_FUNCTIONS };
-export const FUNCTIONAL_FUNCTIONS: Table = { ...MATH_FUNCTIONAL };
+export const TORCH_FUNCTIONS: Table = {
+  ...MATH_FUNCTIONS,
+  ...REDUCTION_FUNCTIONS,
+  ...CREATION_FUNCTIONS,
+  ...SHAPE_FUNCTIONS,
+};
+export const FUNCTIONAL_FUNCTIONS: Table = { ...REDUCTION_FUNCTIONAL };
 
 // ---------------------------------------------------------------------------------------------
 // torch.nn.functional

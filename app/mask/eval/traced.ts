@@ -3,46 +3,41 @@
  * q_idx, kv_idx or score) build IR nodes instead of computing numbers, with PyTorch's type rules
  * (bool < int < float; `/` is always float; bitwise ops refuse floats). Setup tensors and
  * top-level lists read at traced indices become program tensors (lookup tables the back ends
- * read). Everything here is what PyTorch's vmap would see as a tensor operation.
+ * read, registered by tracedTables.ts). Everything here is what PyTorch's vmap would see as a tensor operation.
  */
 import type { BinaryOp, CompareOp, UnaryOp } from '../ast';
 import { IrBuilder, type BinaryFn, type Ir, type MathFn } from '../ir';
 import { I32_MAX, I32_MIN } from '../semantics';
 import type { ScalarType, SourceSpan, TensorInfo } from '../types';
-import { UNLIMITED, valuesOf, type NdArray } from '../tensor/ndarray';
+import type { NdArray } from '../tensor/ndarray';
 import { isNumber, toFloat } from './numbers';
-import { pyFloat, type PyList, type PyValue } from './values';
-
-/** A Python exception to raise, described (the interpreter raises it at the right place). */
-export class TraceError {
-  constructor(
-    readonly cls: string,
-    readonly message: string,
-  ) {}
-}
+import { pyFloat, type PyValue } from './values';
+import { TraceError } from './pyerrors';
+import {
+  checkInt,
+  ProgramTensors,
+  scalarTypeOf,
+  TYPE_OF_RANK,
+  type TableLimits,
+} from './tracedTables';
 
 const RANK: Record<ScalarType, number> = { bool: 0, int: 1, float: 2 };
-const TYPE_OF_RANK: ScalarType[] = ['bool', 'int', 'float'];
 
 export const CONTROL_FLOW_MESSAGE =
   "data-dependent control flow: this value depends on the traced b, h, q_idx, kv_idx (or score), which have no single value while mask_mod / score_mod are traced (PyTorch's vmap refuses this too). Use torch.where(condition, x, y) instead of if / while / and / or / not / bool(), and & | ~ to combine masks";
 
-export interface TableLimits {
-  /** Elements of one program tensor. */
-  maxTableElements: number;
-  /** Dimensions of one program tensor read at traced indices. */
-  maxTableRank: number;
-}
-
 export class Tracer {
-  readonly tensors: TensorInfo[] = [];
-  private words = 0;
-  private readonly tables = new Map<object, number>();
+  /** The program tensors registered so far (see tracedTables.ts). */
+  readonly tensors: TensorInfo[];
+  private readonly tables: ProgramTensors;
 
   constructor(
     readonly ir: IrBuilder,
-    private readonly limits: TableLimits,
-  ) {}
+    limits: TableLimits,
+  ) {
+    this.tables = new ProgramTensors(limits);
+    this.tensors = this.tables.tensors;
+  }
 
   // ---- conversions -------------------------------------------------------------------------
 
@@ -335,7 +330,7 @@ export class Tracer {
       prefix = container.indices;
       shape = container.shape;
     } else {
-      table = this.tableOf(container, nameHint);
+      table = this.tables.tableOf(container, nameHint);
       prefix = [];
       shape = this.tensors[table].shape;
     }
@@ -373,65 +368,6 @@ export class Tracer {
     if (container.kind === 'symtable') return true;
     const parts = index.kind === 'tuple' ? index.items : [index];
     return parts.some((p) => p.kind === 'sym' || p.kind === 'symtable');
-  }
-
-  /** The program tensor of a setup tensor or a top-level list literal (registered once). */
-  private tableOf(container: PyValue, nameHint: string): number {
-    const key = container.kind === 'tensor' ? container.array : container;
-    const known = this.tables.get(key);
-    if (known !== undefined) return known;
-    let shape: number[];
-    let values: number[];
-    let type: ScalarType;
-    if (container.kind === 'tensor') {
-      if (container.array.numel > this.limits.maxTableElements) {
-        throw new TraceError(
-          'LimitError',
-          `the tensor '${nameHint}' read at traced indices has ${container.array.numel} elements (the limit is ${this.limits.maxTableElements})`,
-        );
-      }
-      shape = [...container.array.shape];
-      type = scalarTypeOf(container.array);
-      values = Array.from(valuesOf(container.array, UNLIMITED));
-    } else if (container.kind === 'list' && container.literalOf) {
-      ({ shape, values, type } = listTable(container));
-    } else if (container.kind === 'list' || container.kind === 'tuple') {
-      throw new TraceError(
-        'TypeError',
-        `${container.kind} indices must be integers or slices, not Tensor: read traced indices from a tensor (torch.tensor(...))`,
-      );
-    } else {
-      throw new TraceError(
-        'TypeError',
-        `'${container.kind}' object is not subscriptable by a traced index`,
-      );
-    }
-    if (shape.length === 0) throw new TraceError('IndexError', 'invalid index of a 0-dim tensor');
-    if (shape.length > this.limits.maxTableRank) {
-      throw new TraceError(
-        'NotImplementedError',
-        `a tensor read at traced indices may have at most ${this.limits.maxTableRank} dimensions; this one has ${shape.length}`,
-      );
-    }
-    if (values.length > this.limits.maxTableElements) {
-      throw new TraceError(
-        'LimitError',
-        `the tensor '${nameHint}' read at traced indices has ${values.length} elements (the limit is ${this.limits.maxTableElements})`,
-      );
-    }
-    if (type === 'int') values = values.map(checkInt);
-    const index = this.tensors.length;
-    this.tensors.push({
-      name: nameHint,
-      type,
-      shape,
-      values,
-      offset: this.words,
-      span: { start: 0, end: 0 },
-    });
-    this.words += values.length;
-    this.tables.set(key, index);
-    return index;
   }
 
   // ---- vectors -----------------------------------------------------------------------------
@@ -493,59 +429,4 @@ export function sym(ir: Ir): PyValue {
 
 function common(a: Ir, b: Ir, atLeast: ScalarType): ScalarType {
   return TYPE_OF_RANK[Math.max(RANK[a.type], RANK[b.type], RANK[atLeast])];
-}
-
-function checkInt(value: number): number {
-  if (value > I32_MAX || value < I32_MIN || !Number.isInteger(value)) {
-    throw new TraceError(
-      'OverflowError',
-      `the integer ${value} does not fit in 32 bits: tensors read at traced indices hold int32 on the GPU`,
-    );
-  }
-  return value;
-}
-
-function scalarTypeOf(array: NdArray): ScalarType {
-  if (array.dtype === 'bool') return 'bool';
-  return array.dtype === 'float32' || array.dtype === 'float64' ? 'float' : 'int';
-}
-
-/** A rectangular nested list of numbers, as a table: shape, row-major values, element type. */
-function listTable(list: PyList): { shape: number[]; values: number[]; type: ScalarType } {
-  const shape: number[] = [];
-  for (
-    let level: PyValue = list;
-    level.kind === 'list' || level.kind === 'tuple';
-    level = level.items[0]
-  ) {
-    shape.push(level.items.length);
-    if (level.items.length === 0) break;
-  }
-  const values: number[] = [];
-  let rank = 0;
-  const stack: { value: PyValue; depth: number }[] = [{ value: list, depth: 0 }];
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop() as { value: PyValue; depth: number };
-    if (depth < shape.length) {
-      if (
-        (value.kind !== 'list' && value.kind !== 'tuple') ||
-        value.items.length !== shape[depth]
-      ) {
-        throw new TraceError(
-          'ValueError',
-          `a lookup table must be rectangular: expected a sequence of length ${shape[depth]} at dim ${depth}`,
-        );
-      }
-      for (let k = value.items.length - 1; k >= 0; k -= 1)
-        stack.push({ value: value.items[k], depth: depth + 1 });
-      continue;
-    }
-    if (!isNumber(value))
-      throw new TraceError('TypeError', 'a lookup table holds numbers only (bools, ints, floats)');
-    rank = Math.max(rank, value.kind === 'bool' ? 0 : value.kind === 'int' ? 1 : 2);
-    values.push(value.kind === 'bool' ? (value.value ? 1 : 0) : toFloat(value));
-  }
-  if (values.length === 0)
-    throw new TraceError('ValueError', 'an empty list cannot be a lookup table');
-  return { shape, values, type: TYPE_OF_RANK[rank] };
 }

@@ -7,7 +7,8 @@ import type { MathFn } from '../ir';
 import type { ScalarType } from '../types';
 import { bindArgs } from './args';
 import type { Runtime } from './runtime';
-import { CONTROL_FLOW_MESSAGE, TraceError, sym } from './traced';
+import { TraceError } from './pyerrors';
+import { CONTROL_FLOW_MESSAGE } from './traced';
 import {
   NONE,
   native,
@@ -387,5 +388,3 @@ export function callTraced(
     throw error;
   }
 }
-
-export { sym };

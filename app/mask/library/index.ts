@@ -6,8 +6,7 @@
  * packages. Each file says which public functions it implements; scripts/reference_masks.py runs
  * the same files under CPython for the corpus tests.
  *
- * Keys are dotted module names; a name is a package when another name starts with it and a dot
- * (LIBRARY_PACKAGES lists them).
+ * Keys are dotted module names; a name is a package when another name starts with it and a dot.
  */
 import attnGym from './attn_gym/__init__.py?raw';
 import attnGymUtils from './attn_gym/utils.py?raw';
@@ -64,10 +63,3 @@ export const LIBRARY_MODULES: Readonly<Record<string, string>> = Object.freeze({
   transformers,
   'transformers.masking_utils': maskingUtils,
 });
-
-/** The module names that are packages (they have submodules): `attn_gym`, `attn_gym.masks`, ... */
-export const LIBRARY_PACKAGES: ReadonlySet<string> = new Set(
-  Object.keys(LIBRARY_MODULES).filter((name) =>
-    Object.keys(LIBRARY_MODULES).some((other) => other.startsWith(`${name}.`)),
-  ),
-);

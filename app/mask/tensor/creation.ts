@@ -17,7 +17,7 @@ import {
   walk,
   type Budget,
 } from './ndarray';
-import { expand, reshape, sliceDim, unsqueeze } from './views';
+import { expand, reshape, sliceDim, unsqueeze } from './strided';
 import { indexSelect } from './indexing';
 
 export function full(shape: number[], value: number, dtype: DType, budget: Budget): NdArray {
@@ -95,7 +95,7 @@ export function eye(n: number, m: number, dtype: DType, budget: Budget): NdArray
   return out;
 }
 
-/** torch.meshgrid: expand views of 0-d / 1-d tensors ('ij' by default, 'xy' swaps the first two). */
+/** torch.meshgrid: expanded aliases of 0-d / 1-d tensors ('ij' by default, 'xy' swaps the first two). */
 export function meshgrid(arrays: NdArray[], indexing: 'ij' | 'xy'): NdArray[] {
   for (const a of arrays) {
     if (a.ndim > 1) {
@@ -260,7 +260,7 @@ export function repeatInterleaveCounts(counts: NdArray, budget: Budget): NdArray
   return out;
 }
 
-/** Tensor.repeat(*sizes): tiles the tensor; read through an interleaved zero-stride view. */
+/** Tensor.repeat(*sizes): tiles the tensor; read through an interleaved zero-stride alias. */
 export function repeat(a: NdArray, sizes: number[], budget: Budget): NdArray {
   if (sizes.length < a.ndim) {
     throw new TensorError(

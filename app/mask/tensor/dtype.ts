@@ -46,11 +46,6 @@ export function isIntegral(d: DType): boolean {
   return d === 'uint8' || d === 'int32' || d === 'int64';
 }
 
-/** 0 for bool, 1 for the integer types, 2 for the floating types (PyTorch's categories). */
-export function category(d: DType): 0 | 1 | 2 {
-  return d === 'bool' ? 0 : isFloating(d) ? 2 : 1;
-}
-
 /**
  * torch.promote_types for the dtypes flexmask has. Without int8/int16 the order above is enough:
  * uint8 with int32 gives int32, int64 with float32 gives float32, as in PyTorch.
@@ -74,6 +69,16 @@ export const CPP_NAME: Record<DType, string> = {
   int64: 'Long',
   float32: 'Float',
   float64: 'Double',
+};
+
+/** Bytes per element (`Tensor.itemsize`). */
+export const ELEMENT_SIZE: Record<DType, number> = {
+  bool: 1,
+  uint8: 1,
+  int32: 4,
+  int64: 8,
+  float32: 4,
+  float64: 8,
 };
 
 /** Converts a value to a dtype as `tensor.to(dtype)` does (truncating floats, wrapping ints). */

@@ -1,7 +1,7 @@
 /**
  * Element-wise arithmetic with broadcasting and PyTorch's type promotion, including the "weak"
  * Python scalars (`int32_tensor + 1` stays int32, `int_tensor + 0.5` becomes float32), and the
- * in-place forms that write through views.
+ * in-place forms that write through strided aliases.
  */
 import {
   CPP_NAME,
@@ -340,12 +340,12 @@ function mapMany(
     shape.reduce((p, s) => p * s, 1),
     budget,
   );
-  const views = operands.map((x) => broadcastTo(x, shape));
+  const broadcast = operands.map((x) => broadcastTo(x, shape));
   const convs = operands.map((x) => converter(x.dtype, outDType));
   const values = new Array<number>(operands.length).fill(0);
-  walkN(shape, views, (i, offsets) => {
-    for (let k = 0; k < views.length; k++) {
-      const v = views[k].data[offsets[k]];
+  walkN(shape, broadcast, (i, offsets) => {
+    for (let k = 0; k < broadcast.length; k++) {
+      const v = broadcast[k].data[offsets[k]];
       const c = convs[k];
       values[k] = c ? c(v) : v;
     }

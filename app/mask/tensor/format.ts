@@ -5,7 +5,7 @@
  */
 import { isFloating } from './dtype';
 import { NdArray, walk } from './ndarray';
-import { select } from './views';
+import { select } from './strided';
 
 const PRECISION = 4;
 const LINE_WIDTH = 80;

@@ -1,7 +1,7 @@
 /**
  * `x[...]` and `x[...] = v` with PyTorch's rules, plus gather and index_select.
  *
- * Basic parts (ints, slices, None, Ellipsis) make a view. Integer and bool tensors are advanced
+ * Basic parts (ints, slices, None, Ellipsis) make an alias of the same storage. Integer and bool tensors are advanced
  * indices: they broadcast together (a k-d bool mask stands for its k nonzero() columns), and the
  * result is a copy whose broadcast index dims replace the indexed dims in place when those were
  * adjacent, or go first when something separated them (NumPy's rule). One difference from NumPy,
@@ -20,12 +20,13 @@ import {
   cloneArray,
   contiguousStrides,
   normalizeDim,
+  offsetsOf,
   shapeSize,
   walk,
   walk2,
   type Budget,
 } from './ndarray';
-import { select, sliceBounds, sliceDim, unsqueeze } from './views';
+import { select, sliceBounds, sliceDim, unsqueeze } from './strided';
 import { nonzero } from './sorting';
 
 export type IndexPart =
@@ -39,13 +40,14 @@ export type IndexPart =
   | { kind: 'tensor'; array: NdArray };
 
 interface Advanced {
-  /** The dim of the basic view this index applies to. */
+  /** The dim of the basic parts' result that this index applies to. */
   pos: number;
   index: NdArray;
 }
 
 interface Plan {
-  view: NdArray;
+  /** The tensor with the basic parts applied: an alias of the indexed one. */
+  basic: NdArray;
   advanced: Advanced[];
 }
 
@@ -79,7 +81,7 @@ function sizeOfBool(value: boolean): NdArray {
   return new NdArray('int64', [value ? 1 : 0], [1], 0, new Float64Array(value ? 1 : 0));
 }
 
-/** Applies the basic parts, collecting the advanced ones against the resulting view's dims. */
+/** Applies the basic parts, collecting the advanced ones against the resulting alias's dims. */
 function plan(a: NdArray, parts: readonly IndexPart[], budget: Budget): Plan {
   let ellipses = 0;
   let used = 0;
@@ -170,12 +172,12 @@ function plan(a: NdArray, parts: readonly IndexPart[], budget: Budget): Plan {
       }
     }
   }
-  return { view: cur, advanced };
+  return { basic: cur, advanced };
 }
 
 /** The storage offsets (in result order) and the shape of an advanced indexing result. */
 function gatherOffsets(p: Plan, budget: Budget): { shape: number[]; offsets: Float64Array } {
-  const cur = p.view;
+  const cur = p.basic;
   let bshape: number[];
   try {
     bshape = broadcastShapes(...p.advanced.map((x) => x.index.shape));
@@ -235,13 +237,13 @@ function gatherOffsets(p: Plan, budget: Budget): { shape: number[]; offsets: Flo
   return { shape, offsets };
 }
 
-/** `a[parts]`: a view for basic indexing, a copy when an index tensor is involved. */
+/** `a[parts]`: an alias for basic indexing, a copy when an index tensor is involved. */
 export function getItem(a: NdArray, parts: readonly IndexPart[], budget: Budget): NdArray {
   const p = plan(a, parts, budget);
-  if (p.advanced.length === 0) return p.view;
+  if (p.advanced.length === 0) return p.basic;
   const { shape, offsets } = gatherOffsets(p, budget);
   // the offsets array becomes the result's storage, value by value
-  const data = p.view.data;
+  const data = p.basic.data;
   for (let i = 0; i < offsets.length; i++) offsets[i] = data[offsets[i]];
   return new NdArray(a.dtype, shape, contiguousStrides(shape), 0, offsets);
 }
@@ -255,7 +257,7 @@ export function setItem(
 ): void {
   const p = plan(a, parts, budget);
   if (p.advanced.length === 0) {
-    copyInto(p.view, value, budget);
+    copyInto(p.basic, value, budget);
     return;
   }
   const { shape, offsets } = gatherOffsets(p, budget);
@@ -266,7 +268,7 @@ export function setItem(
     return;
   }
   if (value.dtype !== a.dtype) {
-    // PyTorch's index_put_ (unlike a copy into a view) does not convert a tensor's dtype
+    // PyTorch's index_put_ (unlike a copy into an alias) does not convert a tensor's dtype
     throw new TensorError(
       'IndexError',
       `Index put requires the source and destination dtypes match, got ${CPP_NAME[a.dtype]} for the destination and ${CPP_NAME[value.dtype]} for the source.`,
@@ -290,9 +292,9 @@ export function setItem(
     );
   }
   if (src.data === data) src = cloneArray(src, budget);
-  const view = broadcastTo(src, shape);
-  walk(view.shape, view.strides, view.offset, (i, o) => {
-    data[offsets[i]] = view.data[o];
+  const broadcast = broadcastTo(src, shape);
+  walk(broadcast.shape, broadcast.strides, broadcast.offset, (i, o) => {
+    data[offsets[i]] = broadcast.data[o];
   });
 }
 
@@ -413,11 +415,11 @@ export function scatterInto(
   const base = index.shape.map((_, j) => (j === d || target.ndim === 0 ? 0 : target.strides[j]));
   const conv = typeof src === 'number' ? undefined : converter(src.dtype, target.dtype);
   const value = typeof src === 'number' ? castValue(src, target.dtype) : 0;
-  const srcView =
+  const srcAligned =
     typeof src === 'number'
       ? undefined
       : new NdArray(src.dtype, index.shape, src.strides, src.offset, src.data);
-  const srcOffsets = srcView ? offsetsOfView(srcView) : undefined;
+  const srcOffsets = srcAligned ? offsetsOf(srcAligned) : undefined;
   walk2(index.shape, index.strides, index.offset, base, target.offset, (i, oi, ot) => {
     const k = index.data[oi];
     if (k < 0 || k >= size) {
@@ -427,19 +429,13 @@ export function scatterInto(
       );
     }
     let v = value;
-    if (srcView && srcOffsets) {
-      const raw = srcView.data[srcOffsets[i]];
+    if (srcAligned && srcOffsets) {
+      const raw = srcAligned.data[srcOffsets[i]];
       v = conv ? conv(raw) : raw;
     }
     const at = ot + k * stride;
     target.data[at] = add ? castValue(target.data[at] + v, target.dtype) : v;
   });
-}
-
-function offsetsOfView(a: NdArray): number[] {
-  const out: number[] = [];
-  walk(a.shape, a.strides, a.offset, (_, o) => out.push(o));
-  return out;
 }
 
 /** index_fill_(dim, index, value): every slice at the given positions along dim set to value. */

@@ -11,7 +11,7 @@ import {
   valuesOf,
   type Budget,
 } from './ndarray';
-import { squeeze, unsqueeze } from './views';
+import { squeeze, unsqueeze } from './strided';
 
 /** The C type names PyTorch's matmul messages use. */
 const C_NAME: Record<DType, string> = {

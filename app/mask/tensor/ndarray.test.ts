@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pythonWithNumpy } from '../../testing/node/python';
+import { pythonWithNumpy } from '../../../testing/cpython';
 import { INT64_OVERFLOW, TensorError, isFloating, type DType } from './dtype';
 import {
   astype,
@@ -47,8 +47,8 @@ import {
   squeeze,
   transpose,
   unsqueeze,
-  view,
-} from './views';
+  aliasReshape as view,
+} from './strided';
 import { argReduce, cumulative, maxMinDim, reduce } from './reductions';
 import { nonzero, searchsorted, sort, unique } from './sorting';
 

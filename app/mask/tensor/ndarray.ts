@@ -1,17 +1,17 @@
 /**
  * The concrete tensors that setup code builds (`torch.arange`, `torch.cumsum`, a Floyd-Warshall
- * loop over an adjacency tensor): a strided n-d array over one Float64Array, with views that share
- * storage the way PyTorch's do, so `x.diagonal().zero_()` or `x[0] |= x[1]` write into `x`.
+ * loop over an adjacency tensor): a strided n-d array over one Float64Array, with aliases that share
+ * storage the way PyTorch's views do, so `x.diagonal().zero_()` or `x[0] |= x[1]` write into `x`.
  *
  * This file holds the array itself, the budget every allocation is charged to, shape helpers and
- * the view operations (reshape, permute, expand, diagonal, ...). Element-wise ops, reductions,
- * indexing, construction and printing live in the sibling modules. Nothing here knows Python
+ * the strided walks. The aliasing operations (reshape, permute, expand, diagonal, ...) are in
+ * strided.ts; element-wise ops, reductions, indexing, construction and printing live in the other
+ * sibling modules. Nothing here knows Python
  * values: errors are TensorErrors naming the Python class the binding raises.
  */
 import { MAX_RANK, TensorError, type DType } from './dtype';
 
 export type { DType } from './dtype';
-export { TensorError, INT64_OVERFLOW, MAX_RANK } from './dtype';
 
 /** Where allocations are charged before they happen, so a giant request stops before memory. */
 export interface Budget {
@@ -112,12 +112,6 @@ export function emptyArray(shape: number[], dtype: DType, budget: Budget): NdArr
   return new NdArray(dtype, shape.slice(), contiguousStrides(shape), 0, data);
 }
 
-/** A contiguous array over values the caller already allocated (and charged). */
-export function wrapValues(values: Float64Array, shape: number[], dtype: DType): NdArray {
-  checkRank(shape.length);
-  return new NdArray(dtype, shape.slice(), contiguousStrides(shape), 0, values);
-}
-
 /** A 0-d array holding one value (the wrapped Python scalars of mixed ops). */
 export function scalarArray(value: number, dtype: DType): NdArray {
   return new NdArray(dtype, [], [], 0, Float64Array.of(value));
@@ -136,7 +130,7 @@ export function normalizeDim(dim: number, rank: number): number {
 }
 
 /**
- * Visits every element of a strided view in row-major order with its storage offset. The
+ * Visits every element of a strided array in row-major order with its storage offset. The
  * counter walk keeps the cost per element to one add in the common case.
  */
 export function walk(
@@ -162,7 +156,7 @@ export function walk(
   }
 }
 
-/** walk for two views of the same shape (broadcast views have zero strides). */
+/** walk for two strided arrays of the same shape (broadcast ones have zero strides). */
 export function walk2(
   shape: readonly number[],
   sa: readonly number[],
@@ -192,7 +186,7 @@ export function walk2(
 }
 
 /**
- * The values of a view in row-major order. A contiguous view returns a window on its storage
+ * The values of an array in row-major order. A contiguous array returns a window on its storage
  * (callers must not write to it); anything else is copied, and the copy is charged.
  */
 export function valuesOf(a: NdArray, budget: Budget): Float64Array {
@@ -214,11 +208,6 @@ export function cloneArray(a: NdArray, budget: Budget): NdArray {
     out[i] = data[o];
   });
   return new NdArray(a.dtype, a.shape.slice(), contiguousStrides(a.shape), 0, out);
-}
-
-/** `.contiguous()`: the array itself when already contiguous, else a copy. */
-export function contiguous(a: NdArray, budget: Budget): NdArray {
-  return a.isContiguous() ? a : cloneArray(a, budget);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,7 +239,7 @@ export function broadcastShapes(...shapes: (readonly number[])[]): number[] {
   return out;
 }
 
-/** A zero-stride view of `a` with the target shape (the caller checked broadcastability). */
+/** A zero-stride alias of `a` with the target shape (the caller checked broadcastability). */
 export function broadcastTo(a: NdArray, shape: number[]): NdArray {
   const lead = shape.length - a.ndim;
   const strides = shape.map((s, d) => {
@@ -261,7 +250,7 @@ export function broadcastTo(a: NdArray, shape: number[]): NdArray {
 }
 
 /**
- * The storage offsets of a view in row-major order (for gathers and scatters). Not charged: the
+ * The storage offsets of an array's elements in row-major order (for gathers and scatters). Not charged: the
  * callers charge the output of the same size first.
  */
 export function offsetsOf(a: NdArray): Float64Array {
@@ -272,25 +261,25 @@ export function offsetsOf(a: NdArray): Float64Array {
   return out;
 }
 
-/** walk for any number of same-shaped views; `offsets` is reused between visits. */
+/** walk for any number of same-shaped arrays; `offsets` is reused between visits. */
 export function walkN(
   shape: readonly number[],
-  views: readonly NdArray[],
+  arrays: readonly NdArray[],
   visit: (i: number, offsets: number[]) => void,
 ): void {
   const n = shapeSize(shape);
   if (n === 0) return;
   const nd = shape.length;
-  const k = views.length;
+  const k = arrays.length;
   const idx = new Array<number>(nd).fill(0);
-  const offsets = views.map((v) => v.offset);
+  const offsets = arrays.map((v) => v.offset);
   for (let i = 0; i < n; i++) {
     visit(i, offsets);
     for (let d = nd - 1; d >= 0; d--) {
       idx[d]++;
-      for (let j = 0; j < k; j++) offsets[j] += views[j].strides[d];
+      for (let j = 0; j < k; j++) offsets[j] += arrays[j].strides[d];
       if (idx[d] < shape[d]) break;
-      for (let j = 0; j < k; j++) offsets[j] -= views[j].strides[d] * shape[d];
+      for (let j = 0; j < k; j++) offsets[j] -= arrays[j].strides[d] * shape[d];
       idx[d] = 0;
     }
   }

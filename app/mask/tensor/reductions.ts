@@ -12,7 +12,7 @@ import {
   valuesOf,
   type Budget,
 } from './ndarray';
-import { permute } from './views';
+import { permute } from './strided';
 
 /** Normalizes a dim list (duplicates refused); null or empty means every dim. */
 export function reductionDims(dims: number[] | null, rank: number): number[] {

@@ -1,6 +1,6 @@
 /**
- * Writing into existing storage: copies into views (setitem, fill_, copy_), in-place ops
- * (`x += y`, `x.add_(y)`) and masked_fill_. Writes go through the view's strides, so they land in
+ * Writing into existing storage: copies into strided aliases (setitem, fill_, copy_), in-place ops
+ * (`x += y`, `x.add_(y)`) and masked_fill_. Writes go through the destination's strides, so they land in
  * every tensor that shares the storage.
  */
 import { CPP_NAME, TensorError, canCast, castValue, converter } from './dtype';
@@ -15,7 +15,7 @@ import {
   type Budget,
 } from './ndarray';
 
-/** Refuses writes through a view where several elements share one storage slot (an expand). */
+/** Refuses writes through an alias where several elements share one storage slot (an expand). */
 function checkWritable(dst: NdArray): void {
   for (let d = 0; d < dst.ndim; d++) {
     if (dst.strides[d] === 0 && dst.shape[d] > 1) {
@@ -62,11 +62,11 @@ export function copyInto(dst: NdArray, src: Operand, budget: Budget): void {
     );
   }
   if (source.data === dst.data) source = cloneArray(source, budget);
-  const view = broadcastTo(source, dst.shape);
+  const broadcast = broadcastTo(source, dst.shape);
   const conv = converter(source.dtype, dst.dtype);
-  const from = view.data;
+  const from = broadcast.data;
   const to = dst.data;
-  walk2(dst.shape, dst.strides, dst.offset, view.strides, view.offset, (_, od, os) => {
+  walk2(dst.shape, dst.strides, dst.offset, broadcast.strides, broadcast.offset, (_, od, os) => {
     to[od] = conv ? conv(from[os]) : from[os];
   });
 }
