@@ -67,8 +67,8 @@ const ASYNC_LEAF = {
 
 /**
  * Test-only code, which the production build must never contain: the browser tests and their
- * harness (e2e/), test support (testing/), the property tests' generator library (fast-check, a
- * dev dependency) and the probe kernels that only the harness runs.
+ * harness (e2e/, which also holds the probe kernels), test support (testing/) and the property
+ * tests' generator library (fast-check, a dev dependency).
  * Enforced with ESLint's own `no-restricted-imports`, beside the layout's arrows (the
  * typescript-eslint rule above), so that neither set of patterns overrides the other.
  */
@@ -84,11 +84,6 @@ const TEST_ONLY = [
   {
     regex: '^fast-check(/.*)?$',
     message: 'fast-check is a dev dependency for property tests; the app never imports it.',
-  },
-  {
-    regex: '(^|/)(programProbe|boundsProbe|selfTest)(\\.(ts|wgsl))?(\\?raw)?$',
-    message:
-      'The probe kernels are test-only: only the harness (e2e/harness/) imports them, so `npm run build` never contains them.',
   },
 ];
 
@@ -161,16 +156,9 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    // Product code: what `npm run build` bundles. Tests and benches beside it are never bundled,
-    // and the probe kernels are test code themselves.
+    // Product code: what `npm run build` bundles. Tests and benches beside it are never bundled.
     files: ['app/**', 'gpu/**', 'components/**'],
-    ignores: [
-      '**/*.test.ts',
-      '**/*.test.tsx',
-      '**/*.bench.ts',
-      'gpu/programProbe.ts',
-      'gpu/selfTest.ts',
-    ],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', '**/*.bench.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: TEST_ONLY }] },
   },
   restrict(['gpu/**'], [REACT, APP, COMPONENTS]),

@@ -4,8 +4,8 @@ import app from './vite.config.ts';
 /**
  * The second half of the browser tests' build. scripts/run-e2e.mjs first runs the production build
  * (vite.config.ts, exactly as `npm run build` does) into the test folder, then this config adds
- * harness.html beside it: the page through which the tests drive the engine (e2e/harness/ and the
- * probe kernels of gpu/). It is the app's config with another input, so the same plugins inject
+ * harness.html beside it: the page through which the tests drive the engine (e2e/harness/, with
+ * its probe kernels). It is the app's config with another input, so the same plugins inject
  * the same Content-Security-Policy into the harness page.
  *
  * The harness is bundled on its own, not as a second input of the app's build: a shared build

@@ -3,7 +3,7 @@ import { isAbortError } from '../app/async/abort';
 import { LAYOUTS, layoutLabel } from '../app/tensors/layout';
 import { clipForMessage } from '../app/tensors/bounded';
 import { DTYPE_NAME, formatShape } from '../app/tensors/tensor';
-import { MAX_SEED } from '../app/problem';
+import { MAX_SEED, type InputName } from '../app/problem';
 import { checkUpload, checkUploadSize, fileLabel, INPUT_TITLES } from '../app/state/uploads';
 import { readUploadOffThread } from '../app/state/uploadClient';
 import {
@@ -12,7 +12,6 @@ import {
   setUpload,
   setUploadError,
   setUploadLayout,
-  type InputName,
   type UploadLayout,
 } from '../app/state/store';
 import { NumberField } from './NumberField';

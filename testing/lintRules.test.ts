@@ -21,7 +21,7 @@ describe('import boundaries (the README’s layout)', () => {
     ['gpu/zz.ts', "import { useState } from 'react';\nexport const x = useState;\n"],
     [
       'gpu/zz.ts',
-      "import { DEFAULT_CODE } from '../app/state/scenario';\nexport const x = DEFAULT_CODE;\n",
+      "import { playground } from '../app/state/store';\nexport const x = playground;\n",
     ],
     ['components/Zz.tsx', "import { getGpu } from '../gpu/device';\nexport const x = getGpu;\n"],
     [
@@ -94,7 +94,6 @@ describe('the leaf modules import only what the README names', () => {
     ['gpu/zz.ts', typeImport('CompiledProgram', '../app/mask/types')],
     ['gpu/zz.ts', valueImport('uniformStruct', './uniformStruct')],
     ['gpu/zz.ts', "import shader from './blockMask.wgsl?raw';\nexport const x = shader;\n"],
-    ['gpu/programProbe.ts', typeImport('CompiledProgram', '../app/mask/types')],
     ['app/reference/zz.ts', typeImport('AttentionShape', '../problem')],
     ['app/reference/zz.ts', valueImport('DEFAULT_SCENARIO', '../problem')],
     ['app/reference/zz.ts', typeImport('CompiledProgram', '../mask/types')],
@@ -126,15 +125,15 @@ describe('test code stays out of the production build', () => {
       "import { randomProgram } from '../../testing/randomProgram';\nexport const x = randomProgram;\n",
     ],
     ['app/url/zz.ts', "import fc from 'fast-check';\nexport const x = fc;\n"],
+    // The probe kernels are the harness's own (e2e/harness/kernels/).
     [
       'app/zz.ts',
-      "import { runSelfTest } from '../gpu/selfTest';\nexport const x = runSelfTest;\n",
+      "import { runSelfTest } from '../e2e/harness/kernels/selfTest';\nexport const x = runSelfTest;\n",
     ],
     [
       'gpu/zz.ts',
-      "import { runMaskProbe } from './programProbe';\nexport const x = runMaskProbe;\n",
+      "import shader from '../e2e/harness/kernels/boundsProbe.wgsl?raw';\nexport const x = shader;\n",
     ],
-    ['gpu/zz.ts', "import shader from './boundsProbe.wgsl?raw';\nexport const x = shader;\n"],
   ])('%s may not import this', async (file, code) => {
     expect(await ruleIds(file, code)).toContain(TEST_ONLY);
   });
@@ -147,11 +146,11 @@ describe('test code stays out of the production build', () => {
     ['app/url/zz.test.ts', "import fc from 'fast-check';\nexport const x = fc;\n"],
     [
       'e2e/harness/zz.ts',
-      "import { runMaskProbe } from '../../gpu/programProbe';\nexport const x = runMaskProbe;\n",
+      "import { runMaskProbe } from './kernels/programProbe';\nexport const x = runMaskProbe;\n",
     ],
     [
-      'gpu/programProbe.ts',
-      "import shader from './boundsProbe.wgsl?raw';\nexport const x = shader;\n",
+      'e2e/harness/kernels/programProbe.ts',
+      "import { BufferSet } from '../../../gpu/resources';\nexport const x = BufferSet;\n",
     ],
     ['gpu/zz.ts', "import shader from './blockMask.wgsl?raw';\nexport const x = shader;\n"],
   ])('%s may import this', async (file, code) => {

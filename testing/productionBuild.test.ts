@@ -28,9 +28,9 @@ const TEST_ONLY_MARKERS = [
   'evaluateBoundsOnGpu', // e2e/harness/maskChecks.ts
   'walkthroughEngineRow', // e2e/harness/teachingChecks.ts
   'readBackUniformStructs', // e2e/harness/uniformChecks.ts
-  'probe_main', // gpu/programProbe.wgsl
-  'fm_probe_bounds_main', // gpu/boundsProbe.wgsl
-  'input[i] * input[i] + f32(i)', // gpu/selfTest.wgsl
+  'probe_main', // e2e/harness/kernels/programProbe.wgsl
+  'fm_probe_bounds_main', // e2e/harness/kernels/boundsProbe.wgsl
+  'input[i] * input[i] + f32(i)', // e2e/harness/kernels/selfTest.wgsl
 ];
 
 /** The environment of a build as a user's shell has it: none of Vitest's own variables. */

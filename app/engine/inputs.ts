@@ -4,9 +4,15 @@
  * page; the input worker draws them under a deadline and transfers the buffers. The last inputs
  * drawn are kept, so a run that changes only the program or a parameter reuses them.
  */
-import { inputDims, randomInput, type InputName } from '../tensors/random';
+import { randomInput } from '../tensors/random';
 import type { InputsRequest, InputsResponse } from './inputsProtocol';
-import type { AttentionInputs, AttentionShape } from '../problem';
+import {
+  inputDims,
+  inputLength,
+  type AttentionInputs,
+  type AttentionShape,
+  type InputName,
+} from '../problem';
 
 /** Wall time the page waits for the input worker before it gives up and says so. */
 export const INPUTS_DEADLINE_MS = 30_000;
@@ -36,11 +42,8 @@ const cache = new Map<InputName, { key: string; values: Float32Array }>();
 let nextId = 1;
 
 function cacheKey(name: InputName, shape: AttentionShape, seed: number): string {
-  return `${seed >>> 0}:${inputDims(name, shape).join('x')}`;
-}
-
-function valueCount(name: InputName, shape: AttentionShape): number {
-  return inputDims(name, shape).reduce((a, d) => a * d, 1);
+  const { B, H, S, D } = inputDims(name, shape);
+  return `${seed >>> 0}:${B}x${H}x${S}x${D}`;
 }
 
 function abortError(): DOMException {
@@ -119,14 +122,14 @@ export async function runInputs(
     else missing.push(name);
   }
   if (missing.length > 0) {
-    const total = missing.reduce((sum, name) => sum + valueCount(name, shape), 0);
+    const total = missing.reduce((sum, name) => sum + inputLength(name, shape), 0);
     const drawn =
       total <= MAIN_THREAD_MAX_VALUES
         ? Object.fromEntries(missing.map((name) => [name, randomInput(name, shape, seed)]))
         : await randomInputsOffThread(shape, seed, missing, signal, spawn);
     for (const name of missing) {
       const values = drawn[name];
-      if (!(values instanceof Float32Array) || values.length !== valueCount(name, shape)) {
+      if (!(values instanceof Float32Array) || values.length !== inputLength(name, shape)) {
         throw new Error(`The input worker returned no ${name} of the right size.`);
       }
       cache.set(name, { key: cacheKey(name, shape, seed), values });

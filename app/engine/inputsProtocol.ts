@@ -1,5 +1,4 @@
-import type { InputName } from '../tensors/random';
-import type { AttentionShape } from '../problem';
+import type { AttentionShape, InputName } from '../problem';
 
 /** What the page asks the input worker for: some of q, k, v for one shape and seed. */
 export interface InputsRequest {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { GpuLimitError } from '../../gpu/resources';
-import { checkFitsDevice } from './fits';
 import {
   CPU_RUN_BUDGET_BYTES,
   GPU_RUN_BUDGET_BYTES,
@@ -138,9 +137,9 @@ describe('checkRunBudget', () => {
     );
   });
 
-  it('checkFitsDevice keeps its per-buffer message', () => {
+  it('a buffer over the per-buffer limits is named with its size before the total is checked', () => {
     const huge = shape({ B: 64, H: 64, HKV: 64, Q: 16384, KV: 16384, D: 512, DV: 512 });
-    expect(() => checkFitsDevice(huge, { b: false, h: false }, SWIFTSHADER)).toThrow(
+    expect(() => checkRunBudget(huge, program, { backend: 'gpu', limits: SWIFTSHADER })).toThrow(
       /^q \[B=64, H=64, Q=16384, D=512\] needs 131072\.0 MiB, but this GPU's maxStorageBufferBindingSize is/,
     );
   });

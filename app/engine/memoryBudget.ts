@@ -9,14 +9,14 @@
  *
  * Uploaded Q/K/V are expanded to [B, H, S, D] float32 before a run, so they weigh what random ones
  * of the same shape weigh: the shape alone sizes the inputs either way, by the uploads' own
- * `expandedInputBytes` (app/state/uploads.ts), so the two checks can never disagree.
+ * `inputBytes` (app/problem/attention.ts), which the upload check uses too, so the two can never
+ * disagree.
  */
 import { listOffsets } from '../../gpu/blockMask';
 import { GpuLimitError } from '../../gpu/resources';
 import type { Dependence } from '../mask/types';
-import { expandedInputBytes } from '../state/uploads';
 import { maskSizes } from './shape';
-import { pictureWindow, type AttentionShape } from '../problem';
+import { inputBytes, pictureWindow, type AttentionShape } from '../problem';
 
 /**
  * The most one GPU run may allocate in all. 1 GiB keeps a run well inside what a browser lets one
@@ -117,24 +117,24 @@ export function runBytes(
   });
 
   const inputs = [
-    item(`q [B=${B}, H=${H}, Q=${Q}, D=${D}]`, expandedInputBytes(shape, ['q']), 'storage', [
+    item(`q [B=${B}, H=${H}, Q=${Q}, D=${D}]`, inputBytes(shape, ['q']), 'storage', [
       'B',
       'H',
       'Q_LEN',
       'D',
     ]),
-    item(`k [B=${B}, HKV=${HKV}, KV=${KV}, D=${D}]`, expandedInputBytes(shape, ['k']), 'storage', [
+    item(`k [B=${B}, HKV=${HKV}, KV=${KV}, D=${D}]`, inputBytes(shape, ['k']), 'storage', [
       'B',
       'Hkv',
       'KV_LEN',
       'D',
     ]),
-    item(
-      `v [B=${B}, HKV=${HKV}, KV=${KV}, DV=${DV}]`,
-      expandedInputBytes(shape, ['v']),
-      'storage',
-      ['B', 'Hkv', 'KV_LEN', 'Dv'],
-    ),
+    item(`v [B=${B}, HKV=${HKV}, KV=${KV}, DV=${DV}]`, inputBytes(shape, ['v']), 'storage', [
+      'B',
+      'Hkv',
+      'KV_LEN',
+      'Dv',
+    ]),
   ];
   const outBytes = B * H * Q * (DV + 1) * value;
   const blockMaskBytes = lists.total * I32;

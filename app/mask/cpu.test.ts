@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { compile } from './index';
+import { compile } from './compile';
 
 /** A program whose score_mod returns `expr` of a = q_idx, n = kv_idx: reads int results exactly. */
 function intOp(expr: string): (a: number, n: number) => number {

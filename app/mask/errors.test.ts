@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { compile, MaskCompileError } from './index';
+import { compile } from './compile';
+import { MaskCompileError } from './errors';
 
 /** The formatted error of a program that must not compile. */
 function errorOf(source: string): string {

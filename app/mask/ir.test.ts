@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { dependence, sharedNodes, type Ir } from './ir';
-import { backEnds, irProgram, TestIr } from './irTestPrograms';
+import { backEnds, irProgram, TestIr } from '../../testing/irPrograms';
 import { DEFAULT_LIMITS } from './limits';
 
 describe('hash-consing in IrBuilder', () => {

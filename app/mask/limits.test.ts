@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { compile, compileWithLimits, DEFAULT_LIMITS, MaskCompileError } from './index';
+import { compile, compileWithLimits } from './compile';
+import { MaskCompileError } from './errors';
+import { DEFAULT_LIMITS } from './limits';
 
 /** Compiles, expecting a MaskCompileError; returns it and how long compile() took. */
 function timedError(compileIt: () => unknown): { error: MaskCompileError; ms: number } {

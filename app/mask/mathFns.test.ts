@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { MathFn } from './ir';
-import { backEnds, irProgram, TestIr } from './irTestPrograms';
+import { backEnds, irProgram, TestIr } from '../../testing/irPrograms';
 import { floatMath, toF32, toF64 } from './semantics';
 
 describe('math functions on the CPU back end', () => {

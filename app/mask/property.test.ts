@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { compile, MaskCompileError } from './index';
+import { compile } from './compile';
+import { MaskCompileError } from './errors';
 import { randomProgram, seededRandom } from '../../testing/randomProgram';
 
 const PROGRAM_RUNS = 400;

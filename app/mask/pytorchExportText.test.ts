@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { compile } from './index';
+import { compile } from './compile';
 import type { PytorchExportShape } from './types';
 
 /** The exported text of a program (the test fails if the export is refused). */

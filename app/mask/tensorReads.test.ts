@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { readBounds, SCAN_LIMIT, TOP, type Interval } from './bounds';
 import type { Ir } from './ir';
-import { backEnds, irProgram, pythonRead, TestIr, type TestTensor } from './irTestPrograms';
+import { backEnds, irProgram, pythonRead, TestIr, type TestTensor } from '../../testing/irPrograms';
 
 describe('3-D and 4-D tensors on the CPU back end', () => {
   const T3: TestTensor = {

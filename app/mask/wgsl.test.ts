@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { compile } from './index';
+import { compile } from './compile';
 
 const CAUSAL = `def mask_mod(b, h, q_idx, kv_idx):
     return q_idx >= kv_idx

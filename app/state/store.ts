@@ -1,9 +1,10 @@
 /**
- * The playground's one store. Three slices: the scenario (what the user chose, the only thing a
- * share link carries), the interaction (how the user looks at the result: zoom, hover, gallery
- * search, the selected cell)
- * and the run (what the engine last produced, derived and never written back into the scenario).
- * Actions are plain functions so the runner, the URL code and tests call them without React.
+ * The playground's one store. Four slices: the scenario (what the user chose, the only thing a
+ * share link carries, beside the uploads and the shape limits this page allows), the interaction
+ * (how the user looks at the result: zoom, hover, gallery search, the selected cell), the run
+ * (what the engine last produced, derived and never written back into the scenario) and the link
+ * (what the last opened link asked for beyond its scenario). Actions are plain functions so the
+ * runner, the URL code and tests call them without React.
  */
 import { createStore } from 'zustand/vanilla';
 import type { RunResult, Stage } from '../engine/types';
@@ -14,6 +15,7 @@ import type { LinkInput, LinkProblem, PanelName, TeachingEmbedKeys } from '../ur
 import {
   DEFAULT_SCENARIO,
   SHAPE_MAXIMA,
+  type InputName,
   type Scenario,
   type ShapeKey,
   type ShapeLimits,
@@ -31,9 +33,6 @@ export interface CompileProblem {
   line: number;
   column: number;
 }
-
-/** Which of the three input tensors an upload replaces. */
-export type InputName = 'q' | 'k' | 'v';
 
 /** One uploaded tensor file, as read; turned into [B, H, S, D] when a run starts. */
 export interface UploadedFile {

@@ -12,7 +12,7 @@
  */
 import { abortError } from '../async/abort';
 import { TensorFileError, type Tensor } from '../tensors/tensor';
-import type { InputName } from './store';
+import type { InputName } from '../problem';
 import type { ReadRequest, ReadResponse } from './uploadProtocol';
 import { fileLabel } from './uploads';
 

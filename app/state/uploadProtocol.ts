@@ -4,7 +4,7 @@
  */
 import { clipForMessage } from '../tensors/bounded';
 import { TensorFileError, type Tensor } from '../tensors/tensor';
-import type { InputName } from './store';
+import type { InputName } from '../problem';
 import { fileLabel, readTensorFile } from './uploads';
 
 export interface ReadRequest {

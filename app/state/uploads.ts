@@ -3,7 +3,14 @@
  * cannot be attention inputs, and fitting it to the scenario's shape under a layout. Every
  * refusal is a sentence that names the file and says what is wrong.
  */
-import type { AttentionInputs, Scenario } from '../problem';
+import {
+  inputBytes,
+  inputDims,
+  type AttentionInputs,
+  type InputName,
+  type InputSizes,
+  type Scenario,
+} from '../problem';
 import { clipForMessage, describeJson, formatBytes, jsonTooDeep } from '../tensors/bounded';
 import {
   inferLayout,
@@ -11,13 +18,12 @@ import {
   layoutProblem,
   LAYOUTS,
   toBHSD,
-  type ExpectedShape,
   type Layout,
 } from '../tensors/layout';
 import { parseNpy } from '../tensors/npy';
 import { readSafetensorsIndex } from '../tensors/safetensors';
 import { DTYPE_NAME, formatShape, TensorFileError, type Tensor } from '../tensors/tensor';
-import type { InputName, PlaygroundState, UploadedFile, UploadLayout } from './store';
+import type { PlaygroundState, UploadedFile, UploadLayout } from './store';
 
 /** Larger files are refused before they are read: the page holds everything in memory. */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
@@ -39,7 +45,7 @@ export const MAX_JSON_TENSOR_DEPTH = 32;
  * The CPU-side budget of expanded inputs: the most bytes the [B, H, S, D] float32 arrays that
  * uploads are expanded to may take for one run, all uploaded inputs together. An [S, D] upload is
  * repeated over every batch item and head, so a 0.5 MiB file can ask for 256 MiB; the sizes are
- * checked against this (expandedInputBytes, expandedBudgetProblem) before anything is allocated.
+ * checked against this (inputBytes in app/problem, expandedBudgetProblem) before anything is allocated.
  * Why 128 MiB: the copies are built and held on the page's main thread beside the files
  * themselves, and 128 MiB is the storage binding every WebGPU device guarantees (the default
  * maxStorageBufferBindingSize), so uploads within it run on any device. The engine's whole-run
@@ -48,7 +54,6 @@ export const MAX_JSON_TENSOR_DEPTH = 32;
 export const MAX_EXPANDED_INPUT_BYTES = 128 * 1024 * 1024;
 
 /** Bytes per element of an expanded input (float32). */
-const EXPANDED_ITEM_BYTES = 4;
 
 const FLOAT_DTYPES = new Set(['<f4', '<f8', '<f2', 'bf16']);
 
@@ -223,35 +228,8 @@ export function readTensorFile(bytes: Uint8Array, fileName: string, input: Input
   );
 }
 
-/** The [B, H, S, D] sizes the scenario wants for an input. */
-export function expectedShape(input: InputName, s: ScenarioShape): ExpectedShape {
-  if (input === 'q') return { B: s.B, H: s.H, S: s.Q, D: s.D };
-  if (input === 'k') return { B: s.B, H: s.HKV, S: s.KV, D: s.D };
-  return { B: s.B, H: s.HKV, S: s.KV, D: s.DV };
-}
-
-/** The scenario fields that size the inputs. */
-export type ScenarioShape = Pick<Scenario, 'B' | 'H' | 'HKV' | 'Q' | 'KV' | 'D' | 'DV'>;
-
-/**
- * Bytes of the [B, H, S, D] float32 arrays the named inputs take for this scenario, from the
- * sizes alone: what expanding those uploads would allocate, checked before it is. The engine's
- * whole-run memory budget can call this for the inputs' share (all three by default).
- */
-export function expandedInputBytes(
-  s: ScenarioShape,
-  inputs: readonly InputName[] = ['q', 'k', 'v'],
-): number {
-  let total = 0;
-  for (const input of inputs) {
-    const { B, H, S, D } = expectedShape(input, s);
-    total += B * H * S * D * EXPANDED_ITEM_BYTES;
-  }
-  return total;
-}
-
 /** The sizes an input's expansion multiplies, as a message names them ("B=8, H=64, Q=..."). */
-function sizesOf(input: InputName, s: ScenarioShape): string {
+function sizesOf(input: InputName, s: InputSizes): string {
   if (input === 'q') return `B=${s.B}, H=${s.H}, Q=${s.Q}, D=${s.D}`;
   return `B=${s.B}, HKV=${s.HKV}, KV=${s.KV}, ${input === 'k' ? `D=${s.D}` : `DV=${s.DV}`}`;
 }
@@ -261,11 +239,11 @@ function sizesOf(input: InputName, s: ScenarioShape): string {
  * The message names the bytes, the budget and what to change.
  */
 export function expandedBudgetProblem(
-  s: ScenarioShape,
+  s: InputSizes,
   inputs: readonly InputName[],
   budget: number = MAX_EXPANDED_INPUT_BYTES,
 ): string | null {
-  const bytes = expandedInputBytes(s, inputs);
+  const bytes = inputBytes(s, inputs);
   if (bytes <= budget) return null;
   const titles = inputs.map((input) => INPUT_TITLES[input]);
   const which =
@@ -290,7 +268,7 @@ export type FittedUpload =
  * that matches the sizes), and its expansion within the budget. Cheap enough for every render.
  */
 export function checkUpload(input: InputName, upload: UploadedFile, s: Scenario): UploadCheck {
-  const expected = expectedShape(input, s);
+  const expected = inputDims(input, s);
   const name = `${INPUT_TITLES[input]} (${fileLabel(upload.fileName)})`;
   let layout: UploadLayout = upload.layout;
   if (layout === 'auto') {
@@ -318,7 +296,7 @@ export function fitUpload(input: InputName, upload: UploadedFile, s: Scenario): 
   const checked = checkUpload(input, upload, s);
   if (!checked.ok) return checked;
   const name = `${INPUT_TITLES[input]} (${fileLabel(upload.fileName)})`;
-  const data = toBHSD(upload.tensor, checked.layout, expectedShape(input, s), name);
+  const data = toBHSD(upload.tensor, checked.layout, inputDims(input, s), name);
   return { ok: true, layout: checked.layout, data };
 }
 
@@ -345,7 +323,7 @@ export function prepareInputs(state: PlaygroundState): Partial<AttentionInputs> 
     const layout = layouts[input];
     if (!upload || !layout) continue;
     const name = `${INPUT_TITLES[input]} (${fileLabel(upload.fileName)})`;
-    inputs[input] = toBHSD(upload.tensor, layout, expectedShape(input, state.scenario), name);
+    inputs[input] = toBHSD(upload.tensor, layout, inputDims(input, state.scenario), name);
   }
   return uploaded.length > 0 ? inputs : null;
 }

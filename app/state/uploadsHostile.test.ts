@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { MAX_QUOTED_CHARS } from '../tensors/bounded';
 import { writeNpy } from '../tensors/npy';
 import { TensorFileError, type Tensor } from '../tensors/tensor';
-import { DEFAULT_SCENARIO, type Scenario } from '../problem';
+import { DEFAULT_SCENARIO, inputBytes, type Scenario } from '../problem';
 import { createPlaygroundStore, setUpload } from './store';
 import {
   checkUpload,
   expandedBudgetProblem,
-  expandedInputBytes,
   MAX_EXPANDED_INPUT_BYTES,
   MAX_JSON_UPLOAD_BYTES,
   parseJsonTensor,
@@ -127,13 +126,11 @@ describe('uploads are checked before they are expanded', () => {
     DV: 64,
   };
 
-  it('expandedInputBytes sizes [B, H, S, D] float32 from the shape alone', () => {
-    expect(expandedInputBytes(BIG, ['q'])).toBe(8 * 64 * 2048 * 64 * 4);
-    expect(expandedInputBytes(BIG, ['k', 'v'])).toBe(2 * 8 * 8 * 2048 * 64 * 4);
-    expect(expandedInputBytes(BIG)).toBe(
-      expandedInputBytes(BIG, ['q']) + expandedInputBytes(BIG, ['k', 'v']),
-    );
-    expect(expandedInputBytes(BIG, [])).toBe(0);
+  it('inputBytes sizes [B, H, S, D] float32 from the shape alone', () => {
+    expect(inputBytes(BIG, ['q'])).toBe(8 * 64 * 2048 * 64 * 4);
+    expect(inputBytes(BIG, ['k', 'v'])).toBe(2 * 8 * 8 * 2048 * 64 * 4);
+    expect(inputBytes(BIG)).toBe(inputBytes(BIG, ['q']) + inputBytes(BIG, ['k', 'v']));
+    expect(inputBytes(BIG, [])).toBe(0);
   });
 
   it('refuses a 0.5 MiB [S, D] upload that would expand to 256 MiB, naming bytes and budget', () => {
@@ -164,8 +161,8 @@ describe('uploads are checked before they are expanded', () => {
       D: 128,
       DV: 128,
     };
-    expect(expandedInputBytes(s, ['q'])).toBeLessThanOrEqual(MAX_EXPANDED_INPUT_BYTES);
-    expect(expandedInputBytes(s)).toBeGreaterThan(MAX_EXPANDED_INPUT_BYTES);
+    expect(inputBytes(s, ['q'])).toBeLessThanOrEqual(MAX_EXPANDED_INPUT_BYTES);
+    expect(inputBytes(s)).toBeGreaterThan(MAX_EXPANDED_INPUT_BYTES);
     const store = createPlaygroundStore(s);
     for (const input of ['q', 'k', 'v'] as const) {
       const upload = { fileName: `${input}.npy`, tensor: sd(4096, 128), layout: 'auto' as const };

@@ -1,4 +1,4 @@
-import type { AttentionInputs, AttentionShape } from '../problem';
+import { inputLength, type AttentionInputs, type AttentionShape, type InputName } from '../problem';
 
 /**
  * Seeded random numbers for the example Q, K, V. A share link stores only the seed, so the
@@ -66,15 +66,6 @@ function streamSeed(seed: number, stream: number): number {
   return splitmix32(Math.imul(seed >>> 0, 0x9e3779b1) ^ stream)();
 }
 
-export type InputName = 'q' | 'k' | 'v';
-
-/** The [B, H, S, D] dimensions of one input and its stream number. */
-export function inputDims(name: InputName, shape: AttentionShape): number[] {
-  const { B, H, HKV, Q, KV, D, DV } = shape;
-  if (name === 'q') return [B, H, Q, D];
-  return [B, HKV, KV, name === 'k' ? D : DV];
-}
-
 const STREAM: Record<InputName, number> = { q: 1, k: 2, v: 3 };
 
 /**
@@ -83,8 +74,7 @@ const STREAM: Record<InputName, number> = { q: 1, k: 2, v: 3 };
  * one tensor alone (as the input worker does) gives exactly what `randomInputs` gives.
  */
 export function randomInput(name: InputName, shape: AttentionShape, seed: number): Float32Array {
-  const length = inputDims(name, shape).reduce((a, d) => a * d, 1);
-  return randomNormals(length, streamSeed(seed, STREAM[name]));
+  return randomNormals(inputLength(name, shape), streamSeed(seed, STREAM[name]));
 }
 
 /** Seeded standard-normal Q, K, V in [B, H, S, D] layout (see `randomInput`). */

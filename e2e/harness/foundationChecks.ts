@@ -1,5 +1,5 @@
 import { getGpu } from '../../gpu/device';
-import { runSelfTest } from '../../gpu/selfTest';
+import { runSelfTest } from './kernels/selfTest';
 
 /** Runs the self-test kernel on the given values. */
 export async function selfTest(values: number[]): Promise<number[]> {

@@ -7,8 +7,10 @@ import {
   type BuiltProbe,
   type ProbeGrid,
   type ProbePipeline,
-} from '../../gpu/programProbe';
-import { checkSource, compile, MaskCompileError, type CompiledProgram } from '../../app/mask';
+} from './kernels/programProbe';
+import { checkSource, compile } from '../../app/mask/compile';
+import { MaskCompileError } from '../../app/mask/errors';
+import type { CompiledProgram } from '../../app/mask/types';
 import { boundsOf } from '../../app/mask/bounds';
 
 export interface ProgramGpuResult {

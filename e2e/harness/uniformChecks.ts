@@ -2,7 +2,7 @@ import { getGpu } from '../../gpu/device';
 import { BLOCK_MASK_PARAMS } from '../../gpu/blockMask';
 import { ATTENTION_PARAMS } from '../../gpu/flexAttention';
 import { PICTURE_PARAMS } from '../../gpu/headPicture';
-import { PROBE_GRID_PARAMS } from '../../gpu/programProbe';
+import { PROBE_GRID_PARAMS } from './kernels/programProbe';
 import { BufferSet } from '../../gpu/resources';
 import {
   uniformStruct,

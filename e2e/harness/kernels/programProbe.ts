@@ -1,6 +1,6 @@
 import maskProbeShader from './programProbe.wgsl?raw';
 import boundsProbeShader from './boundsProbe.wgsl?raw';
-import type { CompiledProgram } from '../app/mask/types';
+import type { CompiledProgram } from '../../../app/mask/types';
 import {
   BufferSet,
   KERNEL_GROUP,
@@ -10,8 +10,8 @@ import {
   programBindGroup,
   type BindingKind,
   type KernelLayout,
-} from './resources';
-import { uniformStruct } from './uniformStruct';
+} from '../../../gpu/resources';
+import { uniformStruct } from '../../../gpu/uniformStruct';
 
 /**
  * Test probes that run a compiled program's WGSL on its own: `mask_mod` and `score_mod` over a

@@ -3,7 +3,7 @@
 // PROGRAM_BIND_GROUP of app/mask/types.ts) is placed above this text; this kernel owns group 0 (KERNEL_GROUP).
 // Cell i is (b, h, q, kv) in row-major order.
 //
-// ProbeGrid is declared once, as PROBE_GRID_PARAMS in gpu/programProbe.ts, which generates the
+// ProbeGrid is declared once, as PROBE_GRID_PARAMS in programProbe.ts beside it, which generates the
 // struct the host places above this text and packs the uniform from the same declaration.
 
 @group(0) @binding(0) var<uniform> probe_grid: ProbeGrid;

@@ -1,11 +1,11 @@
 /**
- * Test-only: programs built directly as IR, with no parser or checker in the way, and every back
+ * Programs built directly as IR, with no parser or checker in the way, and every back
  * end run on them. Tests of the IR and the back ends use this so they stay independent of the
  * front end (which is being replaced by a tracer).
  */
-import { boundsOf, type Tri } from './bounds';
-import type { CheckedProgram } from './eval/program';
-import { buildCpuFunction } from './cpu';
+import { boundsOf, type Tri } from '../app/mask/bounds';
+import type { CheckedProgram } from '../app/mask/eval/program';
+import { buildCpuFunction } from '../app/mask/cpu';
 import {
   dependence,
   IrBuilder,
@@ -14,11 +14,11 @@ import {
   type Ir,
   type MathFn,
   type UnaryFn,
-} from './ir';
-import { DEFAULT_LIMITS, type CompileLimits } from './limits';
-import type { ParamInfo, ScalarType, SourceSpan, TensorInfo } from './types';
-import { emitWgsl } from './wgsl';
-import { emitWgslBounds } from './wgslBounds';
+} from '../app/mask/ir';
+import { DEFAULT_LIMITS, type CompileLimits } from '../app/mask/limits';
+import type { ParamInfo, ScalarType, SourceSpan, TensorInfo } from '../app/mask/types';
+import { emitWgsl } from '../app/mask/wgsl';
+import { emitWgslBounds } from '../app/mask/wgslBounds';
 
 const COMPARE: ReadonlySet<BinaryFn> = new Set(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'land', 'lor']);
 

@@ -1,4 +1,0 @@
-export { compile, compileWithLimits, checkSource } from './compile';
-export { MaskCompileError } from './errors';
-export { DEFAULT_LIMITS } from './limits';
-export * from './types';
