@@ -32,10 +32,10 @@ try {
         { source, shape },
       );
       const ref = r.referenceMs;
-      const total = ref ? ref.blockMask + ref.attention + ref.view : undefined;
+      const total = ref ? ref.blockMask + ref.attention + ref.picture : undefined;
       console.log(
-        `| ${S} | ${name} | ${ms(r.gpu.blockMask)} | ${ms(r.gpu.attention)} | ${ms(r.gpu.view)} | ` +
-          `${ms(total)} (${ms(ref?.blockMask)} + ${ms(ref?.attention)} + ${ms(ref?.view)}) |`,
+        `| ${S} | ${name} | ${ms(r.gpu.blockMask)} | ${ms(r.gpu.attention)} | ${ms(r.gpu.picture)} | ` +
+          `${ms(total)} (${ms(ref?.blockMask)} + ${ms(ref?.attention)} + ${ms(ref?.picture)}) |`,
       );
     }
   }

@@ -14,8 +14,14 @@ interface ExplainQuestion {
   cell: TokenCell;
 }
 
-const askExplain = ({ run, cell }: ExplainQuestion): Promise<ExplainAnswer> =>
-  teachingClient().explain(run, cell);
+/** The explanation, with the text of the program it explains (the traces point into it). */
+const askExplain = async (
+  { run, cell }: ExplainQuestion,
+  signal: AbortSignal,
+): Promise<ExplainAnswer & { source: string }> => ({
+  ...(await teachingClient().explain(run, cell, signal)),
+  source: run.program.source,
+});
 
 const KERNEL_TEXT: Record<CellExplanation['kernel'], string> = {
   skipped: 'skipped: the block is empty, the kernel never loads it',
@@ -146,9 +152,8 @@ export function ExplainPanel() {
   );
   // The last explanation stays on screen while the next one is computed (its title names its
   // cell), so a click never blanks the panel.
-  if (!answer.value || !answer.answered) return computing;
-  const source = answer.answered.run.program.source;
-  const { cell, mask, score } = answer.value;
+  if (!answer.value) return computing;
+  const { source, cell, mask, score } = answer.value;
   const { block } = cell;
   return (
     <div className="explain" data-testid="explain-panel">

@@ -12,8 +12,10 @@ interface WalkQuestion extends RowTarget {
   run: TeachingRun;
 }
 
-const askWalk = ({ run, queryBlock, row }: WalkQuestion): Promise<WalkAnswer> =>
-  teachingClient().walk(run, { queryBlock, row });
+const askWalk = (
+  { run, queryBlock, row }: WalkQuestion,
+  signal: AbortSignal,
+): Promise<WalkAnswer> => teachingClient().walk(run, { queryBlock, row }, signal);
 
 /** Milliseconds per step at each speed. */
 const SPEEDS: { label: string; ms: number }[] = [

@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { useStore } from 'zustand';
+import { MAX_CODE_CHARS } from '../app/problem';
 import { PRESETS, type Preset } from '../app/mask/presets';
 import { composePrograms, negateProgram, type ComposeOperator } from '../app/state/compose';
 import { playground, setCode, setGalleryQuery, setShape, showPresetCard } from '../app/state/store';
@@ -22,9 +24,18 @@ function applyPreset(preset: Preset) {
   showPresetCard(preset.id);
 }
 
-function compose(preset: Preset, op: ComposeOperator) {
+/** Replaces the program by `next`; or, when it would be too long to hold, says why. */
+function replaceProgram(next: string, refuse: (message: string | null) => void) {
+  refuse(
+    setCode(next)
+      ? null
+      : `That would make the program ${next.length.toLocaleString('en-US')} characters long; a program holds at most ${MAX_CODE_CHARS.toLocaleString('en-US')}. Nothing was changed.`,
+  );
+}
+
+function compose(preset: Preset, op: ComposeOperator, refuse: (message: string | null) => void) {
   const code = playground.getState().scenario.code;
-  setCode(composePrograms(code, preset.source, op, preset.id, preset.title));
+  replaceProgram(composePrograms(code, preset.source, op, preset.id, preset.title), refuse);
 }
 
 const OPERATIONS: { op: ComposeOperator; label: string; hint: string }[] = [
@@ -40,6 +51,7 @@ const OPERATIONS: { op: ComposeOperator; label: string; hint: string }[] = [
 export function PresetGallery() {
   const query = useStore(playground, (s) => s.galleryQuery);
   const shown = filterPresets(PRESETS, query);
+  const [refusal, setRefusal] = useState<string | null>(null);
   return (
     <section className="panel gallery" aria-labelledby="gallery-heading">
       <div className="panel-heading">
@@ -47,12 +59,19 @@ export function PresetGallery() {
         <button
           type="button"
           className="small"
-          onClick={() => setCode(negateProgram(playground.getState().scenario.code))}
+          onClick={() =>
+            replaceProgram(negateProgram(playground.getState().scenario.code), setRefusal)
+          }
           title="Replace the current mask_mod by its negation"
         >
           NOT current mask
         </button>
       </div>
+      {refusal && (
+        <p className="error-text" role="alert" data-testid="gallery-refusal">
+          {refusal}
+        </p>
+      )}
       <input
         type="search"
         className="gallery-search"
@@ -83,7 +102,7 @@ export function PresetGallery() {
                   <button
                     key={op}
                     type="button"
-                    onClick={() => compose(preset, op)}
+                    onClick={() => compose(preset, op, setRefusal)}
                     aria-label={`${label} ${preset.title}`}
                     title={`${hint} ${preset.title} allow`}
                   >
@@ -93,7 +112,7 @@ export function PresetGallery() {
               ) : (
                 <button
                   type="button"
-                  onClick={() => compose(preset, 'scoreMod')}
+                  onClick={() => compose(preset, 'scoreMod', setRefusal)}
                   aria-label={`Add score_mod ${preset.title}`}
                   title={`Keep the current mask and use the score_mod of ${preset.title}`}
                 >

@@ -67,8 +67,10 @@ export function ProgramEditor() {
           aria-label={LABEL}
           spellCheck={false}
           value={code}
-          maxLength={MAX_CODE_CHARS}
-          onChange={(e) => setCode(e.target.value)}
+          onChange={(e) => {
+            const text = e.target.value;
+            setTooLong(setCode(text) ? null : text.length);
+          }}
           rows={Math.min(24, code.split('\n').length + 1)}
         />
       )}

@@ -21,7 +21,8 @@ export function ShapeControls() {
             label={label}
             hint={hint}
             min={min}
-            max={limits[key]}
+            // Hkv is at most H (it must also divide H; the runner says so when it does not).
+            max={key === 'HKV' ? Math.min(limits.HKV, scenario.H) : limits[key]}
             value={scenario[key]}
             testId={`shape-${key}`}
             onCommit={(v) => setShape({ [key]: v })}

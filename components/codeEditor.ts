@@ -94,8 +94,10 @@ export function createEditor(
         endNext -= 1;
       }
       applyingExternal = true;
+      // The store has checked this text already (setCode refuses what is too long).
       view.dispatch({
         changes: { from: start, to: endCurrent, insert: next.slice(start, endNext) },
+        filter: false,
       });
       applyingExternal = false;
     },

@@ -20,8 +20,9 @@ export function useTeachingRun(): TeachingRun | null {
 
 /** The state of a question to the teaching worker. */
 export interface Answer<Q, T> {
-  /** The last answer that arrived, and the question it answers (it may be an earlier one). */
+  /** The last answer that arrived (it may answer an earlier question). */
   value: T | null;
+  /** The question `value` answers while it is still the current one; null once it is not. */
   answered: Q | null;
   /** True while the current question is being computed. */
   computing: boolean;
@@ -36,8 +37,10 @@ export interface Answer<Q, T> {
  */
 export function useAnswer<Q, T>(
   question: Q | null,
-  ask: (question: Q) => Promise<T>,
+  ask: (question: Q, signal: AbortSignal) => Promise<T>,
 ): Answer<Q, T> {
+  // A question holds its whole run (Q, K, V, outputs): the state lets go of an answered question
+  // as soon as it is no longer the current one, so an old run is freed with the store's.
   const [state, setState] = useState<Answer<Q, T>>({
     value: null,
     answered: null,
@@ -46,12 +49,15 @@ export function useAnswer<Q, T>(
   });
   useEffect(() => {
     if (question === null) {
-      setState((s) => ({ ...s, computing: false, error: null }));
+      setState((s) => ({ ...s, answered: null, computing: false, error: null }));
       return;
     }
     let current = true;
-    setState((s) => ({ ...s, computing: true, error: null }));
-    ask(question).then(
+    // Withdrawn when the question changes or the panel goes away, so a closed panel's question
+    // never holds the worker or its deadline against the other panel's.
+    const withdraw = new AbortController();
+    setState((s) => ({ ...s, answered: null, computing: true, error: null }));
+    ask(question, withdraw.signal).then(
       (value) => {
         if (current) setState({ value, answered: question, computing: false, error: null });
       },
@@ -63,6 +69,7 @@ export function useAnswer<Q, T>(
     );
     return () => {
       current = false;
+      withdraw.abort();
     };
   }, [question, ask]);
   return state;

@@ -239,6 +239,56 @@ describe('startRunner with a compiler off the main thread', () => {
     stop();
   });
 
+  test('a compile that lands while a shape edit waits is kept, not compiled again', async () => {
+    const store = createPlaygroundStore(DEFAULT_SCENARIO);
+    const engine = fakeEngine();
+    const compiler = deferredCompiler();
+    const stop = startRunner(store, {
+      compile: compiler.compile,
+      runScenario: engine.runScenario,
+      prepareInputs: () => null,
+      debounceMs: 50,
+    });
+    setShape({ Q: 12 }, store);
+    expect(store.getState().status).toBe('running');
+    // The first compile answers inside the edit's debounce window.
+    compiler.pending[0].resolve(fakeProgram(compiler.pending[0].source));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(store.getState().program?.source).toBe(DEFAULT_SCENARIO.code);
+    await vi.runAllTimersAsync();
+    expect(compiler.pending).toHaveLength(1);
+    expect(engine.calls).toHaveLength(1);
+    expect(engine.calls[0].scenario.Q).toBe(12);
+    stop();
+  });
+
+  test('text that compiled before clears the error when the user comes back to it', async () => {
+    const store = createPlaygroundStore(DEFAULT_SCENARIO);
+    const engine = fakeEngine();
+    const compiler = deferredCompiler();
+    const stop = startRunner(store, {
+      compile: compiler.compile,
+      runScenario: engine.runScenario,
+      prepareInputs: () => null,
+      debounceMs: 10,
+    });
+    compiler.pending[0].resolve(fakeProgram(compiler.pending[0].source));
+    await vi.runAllTimersAsync();
+    engine.calls[0].resolve(fakeResult(1));
+    setCode('def mask_mod(:\n', store);
+    await vi.advanceTimersByTimeAsync(20);
+    compiler.pending[1].reject(
+      new MaskCompileError('def mask_mod(:\n', { start: 0, end: 1 }, 'SyntaxError', 'bad'),
+    );
+    await vi.runAllTimersAsync();
+    expect(store.getState().compileError).not.toBeNull();
+    setCode(DEFAULT_SCENARIO.code, store);
+    await vi.runAllTimersAsync();
+    expect(compiler.pending).toHaveLength(2);
+    expect(store.getState().compileError).toBeNull();
+    stop();
+  });
+
   test('a compile error from the worker is shown as the compile error', async () => {
     const store = createPlaygroundStore(DEFAULT_SCENARIO);
     const engine = fakeEngine();

@@ -77,6 +77,8 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
     const state = store.getState();
     const scenario = state.scenario;
     if (compiled && compiled.source === scenario.code) {
+      // Back to text that compiled before (an undo, a shape edit): its program, and no error.
+      compileSucceeded(compiled.program, store);
       execute(state, compiled.program);
       return;
     }
@@ -102,8 +104,12 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
     runProgress(0, 'compile', store);
     pendingProgram.then(
       (program) => {
+        // A compile that lands after a newer edit is still the program of its text: keep it
+        // while that text is current, so the next run reuses it; only the run is stale.
+        if (mine === generation || store.getState().scenario.code === scenario.code) {
+          compiledOk(scenario.code, program);
+        }
         if (mine !== generation) return;
-        compiledOk(scenario.code, program);
         execute(store.getState(), program);
       },
       (error: unknown) => {
@@ -188,5 +194,7 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
     unsubscribe();
     if (timer !== null) clearTimeout(timer);
     controller?.abort();
+    // A compile still in flight must not start a run after the runner stopped.
+    generation += 1;
   };
 }

@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import type { RunResult } from '../engine/types';
 import type { CompiledProgram } from '../mask/types';
-import { DEFAULT_SCENARIO } from '../problem';
+import { DEFAULT_SCENARIO, MAX_CODE_CHARS } from '../problem';
 import {
   compileFailed,
   createPlaygroundStore,
   runSucceeded,
+  setCode,
   setBatchHead,
   setHover,
   setShape,
@@ -19,6 +20,13 @@ const result = (rows: number, cols: number) =>
 const PROGRAM = { source: DEFAULT_SCENARIO.code } as unknown as CompiledProgram;
 
 describe('store', () => {
+  test('setCode refuses a program longer than a link can carry, and changes nothing', () => {
+    const store = createPlaygroundStore();
+    expect(setCode('x'.repeat(MAX_CODE_CHARS), store)).toBe(true);
+    expect(setCode('y'.repeat(MAX_CODE_CHARS + 1), store)).toBe(false);
+    expect(store.getState().scenario.code).toBe('x'.repeat(MAX_CODE_CHARS));
+  });
+
   test('shape changes keep the shown batch item and head inside the sizes', () => {
     const store = createPlaygroundStore({ ...DEFAULT_SCENARIO, B: 4, H: 8, b: 3, h: 7 });
     setShape({ B: 2, H: 4, HKV: 4 }, store);

@@ -13,6 +13,7 @@ import type { Layout } from '../tensors/layout';
 import type { Tensor } from '../tensors/tensor';
 import type { LinkInput, LinkProblem, PanelName, TeachingEmbedKeys } from '../url';
 import {
+  codeProblem,
   DEFAULT_SCENARIO,
   SHAPE_MAXIMA,
   type InputName,
@@ -157,8 +158,14 @@ export const playground = createPlaygroundStore();
 
 // ---------------------------------------------------------------- scenario slice
 
-export function setCode(code: string, store: PlaygroundStore = playground): void {
+/**
+ * Sets the program text. Text longer than MAX_CODE_CHARS is refused whole (false is returned and
+ * nothing changes): no share link could carry it, and a cut program would be a different one.
+ */
+export function setCode(code: string, store: PlaygroundStore = playground): boolean {
+  if (codeProblem(code) !== null) return false;
   store.setState((s) => ({ scenario: { ...s.scenario, code } }));
+  return true;
 }
 
 /** Sets shape fields; keeps the chosen batch item and head inside the new sizes. */

@@ -53,8 +53,6 @@ export const MAX_JSON_TENSOR_DEPTH = 32;
  */
 export const MAX_EXPANDED_INPUT_BYTES = 128 * 1024 * 1024;
 
-/** Bytes per element of an expanded input (float32). */
-
 const FLOAT_DTYPES = new Set(['<f4', '<f8', '<f2', 'bf16']);
 
 /** Names a .safetensors tensor may have for each input, tried in order. */

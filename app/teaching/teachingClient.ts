@@ -39,9 +39,10 @@ export interface TeachingClientOptions {
   deadlineMs?: number;
 }
 
+/** A signal that, once aborted, drops the question (its promise rejects with an AbortError). */
 export interface TeachingClient {
-  explain(run: TeachingRun, cell: TokenCell): Promise<ExplainAnswer>;
-  walk(run: TeachingRun, target: RowTarget): Promise<WalkAnswer>;
+  explain(run: TeachingRun, cell: TokenCell, signal?: AbortSignal): Promise<ExplainAnswer>;
+  walk(run: TeachingRun, target: RowTarget, signal?: AbortSignal): Promise<WalkAnswer>;
 }
 
 type QuestionKind = TeachingQuestion['kind'];
@@ -52,10 +53,14 @@ type QuestionBody = WithoutIds<TeachingQuestion>;
 
 interface Pending {
   id: number;
+  kind: QuestionKind;
+  /** What is needed to ask it again of a fresh worker. */
+  run: TeachingRun;
+  body: QuestionBody;
   /** Settles the question's promise with the worker's response to it. */
   answer: (response: TeachingResponse) => void;
   reject: (error: unknown) => void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout> | null;
 }
 
 const WHAT: Record<QuestionKind, string> = {
@@ -80,22 +85,55 @@ export function createTeachingClient(options: TeachingClientOptions): TeachingCl
     loadedRunId = null;
   };
 
+  const settle = (open: Pending) => {
+    if (open.timer !== null) clearTimeout(open.timer);
+    if (pending.get(open.kind) === open) pending.delete(open.kind);
+  };
+
   const failAll = (error: Error) => {
-    for (const open of pending.values()) {
-      clearTimeout(open.timer);
+    for (const open of [...pending.values()]) {
+      settle(open);
       open.reject(error);
     }
-    pending.clear();
+  };
+
+  /**
+   * Past its deadline a question fails alone: the worker, busy with it, is replaced, and the
+   * other open questions are asked again of the new one (each with a fresh deadline).
+   */
+  const expire = (open: Pending) => {
+    settle(open);
+    replaceWorker();
+    open.reject(
+      new Error(
+        `${WHAT[open.kind]} did not finish within its deadline of ${deadlineMs / 1000} s; ` +
+          'a smaller Q_LEN, KV_LEN or block size computes faster.',
+      ),
+    );
+    for (const other of [...pending.values()]) send(other);
+  };
+
+  /** Posts a question to the worker (starting one, and loading its run, when needed). */
+  const send = (open: Pending) => {
+    try {
+      const current = (worker ??= startWorker());
+      const runId = load(current, open.run);
+      if (open.timer !== null) clearTimeout(open.timer);
+      open.timer = setTimeout(() => expire(open), deadlineMs);
+      current.postMessage({ ...open.body, id: open.id, runId });
+    } catch (error) {
+      settle(open);
+      open.reject(error);
+    }
   };
 
   const startWorker = (): TeachingWorker => {
     const created = options.startWorker();
     created.onmessage = (event) => {
       const response = event.data;
-      for (const [kind, open] of pending) {
+      for (const open of pending.values()) {
         if (open.id !== response.id) continue;
-        clearTimeout(open.timer);
-        pending.delete(kind);
+        settle(open);
         open.answer(response);
         return;
       }
@@ -135,47 +173,56 @@ export function createTeachingClient(options: TeachingClientOptions): TeachingCl
     run: TeachingRun,
     body: QuestionBody,
     pick: (response: TeachingResponse) => T | null,
+    signal: AbortSignal | undefined,
   ): Promise<T> => {
-    const { kind } = body;
-    const earlier = pending.get(kind);
+    const earlier = pending.get(body.kind);
     if (earlier) {
-      clearTimeout(earlier.timer);
-      pending.delete(kind);
+      settle(earlier);
       earlier.reject(abortError('superseded by a newer question'));
     }
-    const current = (worker ??= startWorker());
-    let runId: number;
-    try {
-      runId = load(current, run);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        replaceWorker();
-        failAll(
-          new Error(
-            `${WHAT[kind]} did not finish within its deadline of ${deadlineMs / 1000} s; ` +
-              'a smaller Q_LEN, KV_LEN or block size computes faster.',
-          ),
-        );
-      }, deadlineMs);
-      const answer = (response: TeachingResponse) => {
-        const picked = pick(response);
-        if (picked === null) reject(failed(kind, response));
-        else resolve(picked);
+      const open: Pending = {
+        id: nextId++,
+        kind: body.kind,
+        run,
+        body,
+        timer: null,
+        reject,
+        answer: (response) => {
+          const picked = pick(response);
+          if (picked === null) reject(failed(body.kind, response));
+          else resolve(picked);
+        },
       };
-      pending.set(kind, { id, timer, reject, answer });
-      current.postMessage({ ...body, id, runId });
+      if (signal?.aborted) {
+        reject(abortError('the question was withdrawn'));
+        return;
+      }
+      signal?.addEventListener('abort', () => {
+        if (pending.get(open.kind) !== open) return;
+        settle(open);
+        reject(abortError('the question was withdrawn'));
+      });
+      pending.set(open.kind, open);
+      send(open);
     });
   };
 
   return {
-    explain: (run, cell) =>
-      ask(run, { kind: 'explain', cell }, (r) => (r.ok && r.kind === 'explain' ? r.answer : null)),
-    walk: (run, target) =>
-      ask(run, { kind: 'walk', target }, (r) => (r.ok && r.kind === 'walk' ? r.answer : null)),
+    explain: (run, cell, signal) =>
+      ask(
+        run,
+        { kind: 'explain', cell },
+        (r) => (r.ok && r.kind === 'explain' ? r.answer : null),
+        signal,
+      ),
+    walk: (run, target, signal) =>
+      ask(
+        run,
+        { kind: 'walk', target },
+        (r) => (r.ok && r.kind === 'walk' ? r.answer : null),
+        signal,
+      ),
   };
 }
 
