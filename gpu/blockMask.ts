@@ -1,5 +1,5 @@
 import kernelSource from './blockMask.wgsl?raw';
-import type { BlockMaskData, PictureWindow } from '../app/problem';
+import type { BlockMaskData } from '../app/problem';
 import type { BlockMaskProgram } from './programTypes';
 import {
   BufferSet,
@@ -59,8 +59,6 @@ export interface GpuBlockMask {
   nKV: number;
   offsets: ListOffsets;
   lists: GPUBuffer;
-  dense: GPUBuffer;
-  onScreen: PictureWindow;
 }
 
 const LAYOUT_KEY = 'blockMask';
@@ -102,7 +100,7 @@ export function blockGridValues(
 /**
  * The BlockMask kernels' parameters (`bp` in blockMask.wgsl), declared once: the WGSL struct and
  * the packing both come from here. Uniforms, not `override` constants, so that the pipelines of a
- * program serve every shape and picture window.
+ * program serve every shape.
  */
 export const BLOCK_MASK_PARAMS = uniformStruct('BlockMaskParams', {
   ...BLOCK_GRID_FIELDS,
@@ -115,13 +113,6 @@ export const BLOCK_MASK_PARAMS = uniformStruct('BlockMaskParams', {
   off_q_idx: 'u32',
   off_full_q_num: 'u32',
   off_full_q_idx: 'u32',
-  // The picture: which (b, h), how many rows and columns, and the token stride of each.
-  picture_b: 'u32',
-  picture_h: 'u32',
-  picture_rows: 'u32',
-  picture_cols: 'u32',
-  picture_row_stride: 'u32',
-  picture_col_stride: 'u32',
 });
 
 /**
@@ -139,15 +130,15 @@ export function subgroupPrelude(useSubgroups: boolean): { enable: string; functi
 }
 
 /**
- * Classifies every block and writes PyTorch's layout, then samples the dense mask of the viewed
- * (b, h). One compute pass (one timed stage) with four dispatches in order.
+ * Classifies every block and writes PyTorch's layout. One compute pass (one timed stage) with three
+ * dispatches in order. (The mask picture is read from the attention kernel's scores afterwards:
+ * gpu/headPicture.ts.)
  */
 export async function buildBlockMask(
   buffers: BufferSet,
   timer: StageTimer,
   program: BlockMaskProgram,
   sizes: BlockMaskSizes,
-  onScreen: PictureWindow,
   options: { subgroups?: boolean } = {},
 ): Promise<GpuBlockMask> {
   const { device } = buffers;
@@ -155,18 +146,9 @@ export async function buildBlockMask(
   const nKV = Math.ceil(sizes.KV / sizes.blockKV);
   const bh = sizes.B * sizes.H;
   checkWorkgroups(device, 'Classifying blocks', [nKV, nQ, bh]);
-  checkWorkgroups(device, 'The mask picture', [
-    Math.ceil(onScreen.cols / 8),
-    Math.ceil(onScreen.rows / 8),
-  ]);
   const offsets = listOffsets(sizes);
 
-  const layout = kernelLayout(device, LAYOUT_KEY, [
-    'uniform',
-    'read_write',
-    'read_write',
-    'read_write',
-  ]);
+  const layout = kernelLayout(device, LAYOUT_KEY, ['uniform', 'read_write', 'read_write']);
   // Subgroups where the device has them, unless the caller asks for the path without.
   const prelude = subgroupPrelude(device.features.has('subgroups') && options.subgroups !== false);
   const code = [
@@ -177,8 +159,8 @@ export async function buildBlockMask(
     BLOCK_MASK_PARAMS.wgsl,
     kernelSource,
   ].join('\n');
-  const [classify, kvLayout, qLayout, densePicture] = await Promise.all(
-    ['classify', 'kv_layout', 'q_layout', 'dense_picture'].map((entry) =>
+  const [classify, kvLayout, qLayout] = await Promise.all(
+    ['classify', 'kv_layout', 'q_layout'].map((entry) =>
       computePipeline(device, layout, 'blockMask.wgsl', code, entry),
     ),
   );
@@ -193,18 +175,11 @@ export async function buildBlockMask(
     off_q_idx: offsets.qIdx,
     off_full_q_num: offsets.fullQNum,
     off_full_q_idx: offsets.fullQIdx,
-    picture_b: onScreen.b,
-    picture_h: onScreen.h,
-    picture_rows: onScreen.rows,
-    picture_cols: onScreen.cols,
-    picture_row_stride: onScreen.rowStride,
-    picture_col_stride: onScreen.colStride,
   });
   const uniform = buffers.uniform('blockMask parameters', params);
   const classes = buffers.output('block classes', bh * nQ * nKV * 4);
   const lists = buffers.output('BlockMask lists', offsets.total * 4);
-  const dense = buffers.output('mask picture', onScreen.rows * onScreen.cols * 4);
-  const group0 = bindGroup0(device, layout, [uniform, classes, lists, dense]);
+  const group0 = bindGroup0(device, layout, [uniform, classes, lists]);
   const group1 = programBindGroup(buffers, layout, program);
 
   await timer.runStage(
@@ -214,13 +189,9 @@ export async function buildBlockMask(
       { pipeline: classify, workgroups: [nKV, nQ, bh] },
       { pipeline: kvLayout, workgroups: [Math.ceil((bh * nQ) / 64)] },
       { pipeline: qLayout, workgroups: [Math.ceil((bh * nKV) / 64)] },
-      {
-        pipeline: densePicture,
-        workgroups: [Math.ceil(onScreen.cols / 8), Math.ceil(onScreen.rows / 8)],
-      },
     ],
   );
-  return { sizes, nQ, nKV, offsets, lists, dense, onScreen };
+  return { sizes, nQ, nKV, offsets, lists };
 }
 
 /** Reads the block lists back into PyTorch's fields. */
@@ -246,15 +217,4 @@ export async function readBlockMask(buffers: BufferSet, gpu: GpuBlockMask): Prom
     fullQNumBlocks: region(o.fullQNum, o.fullQIdx),
     fullQIndices: region(o.fullQIdx, o.total),
   };
-}
-
-/** Reads the sampled 0/1 mask of the viewed (b, h). */
-export async function readDenseMask(buffers: BufferSet, gpu: GpuBlockMask): Promise<Uint8Array> {
-  const words = new Uint32Array(
-    await buffers.read(gpu.dense, gpu.onScreen.rows * gpu.onScreen.cols * 4),
-  );
-  // set() converts in one native loop; Uint8Array.from would iterate 4M cells in script.
-  const mask = new Uint8Array(words.length);
-  mask.set(words);
-  return mask;
 }

@@ -1,10 +1,11 @@
-// BlockMask construction (docs/blockmask.md, "From mask_mod to blocks" and "The fields"), in four
+// BlockMask construction (docs/blockmask.md, "From mask_mod to blocks" and "The fields"), in three
 // entry points that share one module:
 //   classify:  one workgroup per (kv block, q block, mask b*h): evaluates mask_mod on the block's
 //              elements and writes 0 (empty), 1 (partial) or 2 (full).
 //   kv_layout: one invocation per row (b, h, q block): counts and index lists of the kv side.
 //   q_layout:  one invocation per column (b, h, kv block): the q-side transposes.
-//   dense_picture: the 0/1 mask of one (b, h), sampled with strides for the picture.
+// (The mask picture is not drawn here: the picture kernel reads it from the attention kernel's
+// scores, gpu/headPicture.wgsl.)
 // The program's mask_mod, mask_mod_bounds and bindings (its bind group, PROGRAM_BIND_GROUP of
 // app/mask/types.ts) are prepended by the host, with fm_subgroup_any (subgroupAny where the device
 // has the `subgroups` feature, else the identity) and the struct BlockMaskParams.
@@ -20,7 +21,6 @@ const CLASSIFY_THREADS: u32 = 64u;
 @group(0) @binding(0) var<uniform> bp: BlockMaskParams;
 @group(0) @binding(1) var<storage, read_write> classes: array<u32>;
 @group(0) @binding(2) var<storage, read_write> lists: array<i32>;
-@group(0) @binding(3) var<storage, read_write> dense: array<u32>;
 
 const UNKNOWN: u32 = 2u;
 
@@ -153,20 +153,4 @@ fn q_layout(@builtin(global_invocation_id) id: vec3<u32>) {
   let first = bh * bp.n_q * bp.n_kv + kv_block;
   write_row(PARTIAL, first, bp.n_kv, bp.n_q, bp.off_q_num + col, bp.off_q_idx + col * bp.n_q);
   write_row(FULL, first, bp.n_kv, bp.n_q, bp.off_full_q_num + col, bp.off_full_q_idx + col * bp.n_q);
-}
-
-@compute @workgroup_size(8, 8)
-fn dense_picture(@builtin(global_invocation_id) id: vec3<u32>) {
-  let r = id.y;
-  let c = id.x;
-  if (r >= bp.picture_rows || c >= bp.picture_cols) {
-    return;
-  }
-  let allowed = mask_mod(
-    i32(bp.picture_b),
-    i32(bp.picture_h),
-    i32(r * bp.picture_row_stride),
-    i32(c * bp.picture_col_stride),
-  );
-  dense[r * bp.picture_cols + c] = select(0u, 1u, allowed);
 }

@@ -1,13 +1,24 @@
 import kernelSource from './headPicture.wgsl?raw';
 import type { AttentionShape } from '../app/problem';
 import type { GpuAttention } from './flexAttention';
-import { BufferSet, bindGroup0, checkWorkgroups, computePipeline, kernelLayout } from './resources';
+import type { KernelProgram } from './programTypes';
+import {
+  BufferSet,
+  bindGroup0,
+  checkWorkgroups,
+  computePipeline,
+  kernelLayout,
+  programBindGroup,
+  type ProgramWords,
+} from './resources';
 import type { StageTimer } from './timing';
 import { uniformStruct } from './uniformStruct';
 
-export interface ScoreCells {
+export interface PictureCells {
   scores: Float32Array;
   probs: Float32Array;
+  /** 1 where allowed: read from the scores, mask_mod asked only where -inf is ambiguous. */
+  mask: Uint8Array;
 }
 
 /** The picture kernel's parameters (`pp` in headPicture.wgsl), declared once for WGSL and host. */
@@ -20,31 +31,69 @@ export const PICTURE_PARAMS = uniformStruct('PictureParams', {
   row_stride: 'u32',
   // Where the lse starts in the attention result.
   lse_offset: 'u32',
+  // What mask_mod is asked at a -inf cell: the picture's b and h, and the key stride between its
+  // columns (with row_stride above, a cell's token indices).
+  b: 'u32',
+  h: 'u32',
+  col_stride: 'u32',
 });
 
 /**
- * The picture of the (b, h) on screen: the scores the attention kernel computed (-inf where masked)
- * and their probabilities exp(score - lse) from the lse it wrote.
+ * The kernel's answer at a -inf cell, as two pipeline variants rather than a flag in
+ * PictureParams. With a flag the kernel would always contain the program's mask_mod, so every
+ * program would compile a picture pipeline of its own, even one that never asks mask_mod. As
+ * variants, the usual case (no score_mod, bounded inputs) runs one pipeline with no program in it,
+ * compiled once per device and shared by every such program; and that variant cannot evaluate
+ * mask_mod at all.
+ */
+const MASKED_AT_NEG_INF = `// Only the mask writes -inf here: a -inf cell is masked.
+fn allowed_at_neg_inf(b: i32, h: i32, q_idx: i32, kv_idx: i32) -> bool {
+  return false;
+}`;
+const ASK_MASK_AT_NEG_INF = `// A score_mod or the inputs can make an allowed score -inf: mask_mod decides.
+fn allowed_at_neg_inf(b: i32, h: i32, q_idx: i32, kv_idx: i32) -> bool {
+  return mask_mod(b, h, q_idx, kv_idx);
+}`;
+
+/** What the variant without a program binds in the program group (the smallest valid buffers). */
+const NO_PROGRAM: ProgramWords = {
+  paramWords: new Uint32Array(4),
+  tensorWords: new Uint32Array(1),
+};
+
+/**
+ * The picture of the (b, h) on screen: the scores the attention kernel computed (-inf where masked
+ * or skipped), their probabilities exp(score - lse) from the lse it wrote, and the mask read from
+ * those scores (docs/picture.md). `allowedMayBeNegInf` says whether an allowed cell can hold -inf
+ * (app/reference/headPicture.ts decides it, for both engines); only then does the kernel take
+ * `program` and evaluate its mask_mod, and only at -inf cells.
  */
 export async function runHeadPicture(
   buffers: BufferSet,
   timer: StageTimer,
   shape: AttentionShape,
   attention: GpuAttention,
-): Promise<ScoreCells> {
+  program: KernelProgram,
+  allowedMayBeNegInf: boolean,
+): Promise<PictureCells> {
   const { device } = buffers;
   const { onScreen } = attention;
   const groupsX = Math.ceil(onScreen.cols / 8);
   const groupsY = Math.ceil(onScreen.rows / 8);
   checkWorkgroups(device, 'The score picture', [groupsX, groupsY]);
-  const layout = kernelLayout(device, 'headPicture', ['uniform', 'read', 'read', 'read_write']);
-  const pipeline = await computePipeline(
-    device,
-    layout,
-    'headPicture.wgsl',
-    `${PICTURE_PARAMS.wgsl}\n${kernelSource}`,
-    'picture_probs',
-  );
+  const layout = kernelLayout(device, 'headPicture', [
+    'uniform',
+    'read',
+    'read',
+    'read_write',
+    'read_write',
+  ]);
+  const code = [
+    ...(allowedMayBeNegInf ? [program.wgsl, ASK_MASK_AT_NEG_INF] : [MASKED_AT_NEG_INF]),
+    PICTURE_PARAMS.wgsl,
+    kernelSource,
+  ].join('\n');
+  const pipeline = await computePipeline(device, layout, 'headPicture.wgsl', code, 'picture_probs');
   const params = PICTURE_PARAMS.pack({
     q_len: shape.Q,
     bh: onScreen.b * shape.H + onScreen.h,
@@ -52,28 +101,31 @@ export async function runHeadPicture(
     cols: onScreen.cols,
     row_stride: onScreen.rowStride,
     lse_offset: attention.lseOffset,
+    b: onScreen.b,
+    h: onScreen.h,
+    col_stride: onScreen.colStride,
   });
   const cells = onScreen.rows * onScreen.cols;
   const probs = buffers.output('probability picture', 4 * cells);
+  const mask = buffers.output('mask picture', 4 * cells);
   const group0 = bindGroup0(device, layout, [
     buffers.uniform('picture parameters', params),
     attention.result,
     attention.picture,
     probs,
+    mask,
   ]);
-  // The kernel has no program, but the shared layout has a program group: bind an empty program.
-  const group1 = device.createBindGroup({
-    layout: layout.group1,
-    entries: [
-      { binding: 0, resource: { buffer: buffers.uniform('no parameters', new Uint32Array(4)) } },
-      { binding: 1, resource: { buffer: buffers.storage('no tensors', new Uint32Array(1)) } },
-    ],
-  });
+  // The layout always has a program group; the variant without mask_mod binds an empty program.
+  const group1 = programBindGroup(buffers, layout, allowedMayBeNegInf ? program : NO_PROGRAM);
 
   await timer.runStage('picture', [group0, group1], [{ pipeline, workgroups: [groupsX, groupsY] }]);
-  const [scores, p] = await Promise.all([
+  const [scores, p, words] = await Promise.all([
     buffers.read(attention.picture, 4 * cells),
     buffers.read(probs, 4 * cells),
+    buffers.read(mask, 4 * cells),
   ]);
-  return { scores: new Float32Array(scores), probs: new Float32Array(p) };
+  // set() converts in one native loop; Uint8Array.from would iterate 4M cells in script.
+  const allowed = new Uint8Array(cells);
+  allowed.set(new Uint32Array(words));
+  return { scores: new Float32Array(scores), probs: new Float32Array(p), mask: allowed };
 }

@@ -293,7 +293,8 @@ export function kernelLayout(
 
 /**
  * How many compiled pipelines (and shader modules) each device keeps. Each program's WGSL makes
- * its own pipelines (four BlockMask entry points, attention, and the shared picture kernel), so 32
+ * its own pipelines (three BlockMask entry points and attention; the picture kernel is shared, or
+ * the program's own only when its mask_mod must be asked), so 32
  * holds the last few programs and shapes: dragging back and forth between them reuses their
  * pipelines, while a long session that compiles hundreds of programs holds only the latest.
  */

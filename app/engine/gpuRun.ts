@@ -1,4 +1,4 @@
-import { buildBlockMask, readBlockMask, readDenseMask } from '../../gpu/blockMask';
+import { buildBlockMask, readBlockMask } from '../../gpu/blockMask';
 import {
   readAttention,
   readCounters,
@@ -17,6 +17,7 @@ import { BufferSet } from '../../gpu/resources';
 import { exclusive, withErrorScopes } from '../../gpu/runScope';
 import { StageTimer } from '../../gpu/timing';
 import { runHeadPicture } from '../../gpu/headPicture';
+import { allowedMayBeNegInf } from '../reference/headPicture';
 import type { CompiledProgram } from '../mask/types';
 import { throwIfAborted } from '../async/abort';
 import { checkRunBudget } from './memoryBudget';
@@ -98,7 +99,6 @@ async function runStages(
       timer,
       program,
       { ...sizes, blockQ: shape.blockQ, blockKV: shape.blockKV },
-      onScreen,
       { subgroups: options.subgroups },
     );
     throwIfAborted(signal);
@@ -119,11 +119,12 @@ async function runStages(
     );
     throwIfAborted(signal);
     onProgress?.(0.8, 'picture');
-    const cells = await runHeadPicture(buffers, timer, shape, attention);
+    // The mask picture comes from the scores; mask_mod only where a -inf may not mean masked.
+    const negInf = allowedMayBeNegInf(inputs, shape, onScreen, program.hasScoreMod);
+    const cells = await runHeadPicture(buffers, timer, shape, attention, program, negInf);
     throwIfAborted(signal);
-    const [blockMask, mask, outputs, counters] = await Promise.all([
+    const [blockMask, outputs, counters] = await Promise.all([
       readBlockMask(buffers, gpuMask),
-      readDenseMask(buffers, gpuMask),
       readAttention(buffers, attention, shape),
       options.debugCounts
         ? readCounters(buffers, attention, shape.B * shape.H * gpuMask.nQ * attention.tilesPerBlock)
@@ -138,7 +139,7 @@ async function runStages(
     return {
       blockMask,
       outputs,
-      picture: { ...onScreen, scores: cells.scores, probs: cells.probs, mask },
+      picture: { ...onScreen, scores: cells.scores, probs: cells.probs, mask: cells.mask },
       timings,
       counters,
       tiles: attention.tiles,

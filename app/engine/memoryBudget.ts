@@ -91,7 +91,7 @@ export class MemoryBudgetError extends Error {
 const F32 = 4;
 const F64 = 8;
 const I32 = 4;
-/** The kernels' own uniforms: BlockMask 96 B, attention 96 B, picture 32 B, the empty program 32 B. */
+/** The kernels' own uniforms: BlockMask 64 B, attention 96 B, picture 48 B, the empty program 32 B. */
 const KERNEL_UNIFORM_BYTES = 256;
 
 const align16 = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
@@ -159,6 +159,7 @@ export function runBytes(
       item('the BlockMask index lists', blockMaskBytes, 'storage', ['Q_LEN', 'KV_LEN', 'blocks']),
       item('the score picture', cells, 'storage', []),
       item('the probability picture', cells, 'storage', []),
+      // One u32 per cell, which the picture kernel writes from the scores.
       item('the mask picture', cells, 'storage', []),
       ...programItems,
       item('the kernel parameters', KERNEL_UNIFORM_BYTES, 'other', []),

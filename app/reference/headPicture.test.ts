@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createBlockMask } from './blockMask';
 import { flexAttention } from './attention';
-import { headPicture } from './headPicture';
+import { allowedMayBeNegInf, headPicture, maskFromScores } from './headPicture';
 import type { MaskFn, ScoreFn } from './types';
-import type { AttentionShape } from '../problem';
+import { pictureWindow, type AttentionShape } from '../problem';
 import { randomInputs } from '../tensors/random';
 
 const LN3 = Math.log(3);
@@ -109,6 +109,128 @@ describe('headPicture', () => {
     const inputs = { q: Float32Array.of(1), k: Float32Array.of(1), v: Float32Array.of(1) };
     expect(() => headPicture(inputs, shape, () => true, null, Float64Array.of(1), 0, 1)).toThrow(
       'headPicture: (b, h) = (0, 1) is outside B=1, H=1',
+    );
+  });
+});
+
+describe('the mask picture read from the scores', () => {
+  const NEG = -Infinity;
+  // Row 0: a finite score, -inf, NaN, +inf; row 1: -inf, a finite score, -inf, -inf.
+  const scores = Float64Array.of(0.5, NEG, NaN, Infinity, NEG, -3, NEG, NEG);
+
+  it('without an ambiguous -inf: not -inf is allowed, -inf is masked, mask_mod never asked', () => {
+    const asked: string[] = [];
+    const mask = maskFromScores(scores, 4, false, (r, c) => {
+      asked.push(`${r},${c}`);
+      return true;
+    });
+    expect(Array.from(mask)).toEqual([1, 0, 1, 1, 0, 1, 0, 0]);
+    expect(asked).toEqual([]);
+  });
+
+  it('with one: mask_mod decides at the -inf cells, and only there', () => {
+    const asked: string[] = [];
+    const mask = maskFromScores(scores, 4, true, (r, c) => {
+      asked.push(`${r},${c}`);
+      return c >= 2;
+    });
+    expect(Array.from(mask)).toEqual([1, 0, 1, 1, 0, 1, 1, 1]);
+    expect(asked).toEqual(['0,1', '1,0', '1,2', '1,3']);
+  });
+
+  it("a score_mod's -inf on allowed cells: scores -inf there, the mask still mask_mod's", () => {
+    const shape: AttentionShape = {
+      B: 1,
+      H: 1,
+      HKV: 1,
+      Q: 5,
+      KV: 5,
+      D: 3,
+      DV: 2,
+      blockQ: 2,
+      blockKV: 2,
+    };
+    const inputs = randomInputs(shape, 7);
+    const causal: MaskFn = (_b, _h, q, kv) => q >= kv;
+    // torch.where(kv_idx % 3 == 0, float('-inf'), score)
+    const everyThird: ScoreFn = (s, _b, _h, _q, kv) => (kv % 3 === 0 ? -Infinity : s);
+    const bm = createBlockMask(causal, 1, 1, 5, 5, 2, 2);
+    const { lse } = flexAttention(inputs, shape, causal, everyThird, bm);
+    const view = headPicture(inputs, shape, causal, everyThird, lse, 0, 0);
+    let negInfAllowed = 0;
+    for (let q = 0; q < 5; q++) {
+      for (let kv = 0; kv < 5; kv++) {
+        const i = q * 5 + kv;
+        expect(view.mask[i], `(${q}, ${kv})`).toBe(q >= kv ? 1 : 0);
+        if (q >= kv && kv % 3 === 0) {
+          expect(view.scores[i]).toBe(-Infinity);
+          expect(view.probs[i]).toBe(0);
+          negInfAllowed++;
+        }
+      }
+    }
+    // (0,0) (1,0) (2,0) (3,0) (4,0) (3,3) (4,3)
+    expect(negInfAllowed).toBe(7);
+  });
+});
+
+describe('allowedMayBeNegInf: when a -inf score may not mean masked', () => {
+  const shape: AttentionShape = {
+    B: 2,
+    H: 4,
+    HKV: 2,
+    Q: 6,
+    KV: 5,
+    D: 3,
+    DV: 2,
+    blockQ: 2,
+    blockKV: 2,
+  };
+  const full = pictureWindow(shape, 1, 3);
+  // Head (b=1, h=3) reads q at (1*4 + 3) * 6 * 3 and, by GQA, kv head 1: k at (1*2 + 1) * 5 * 3.
+  const qAt = (row: number, d: number) => (7 * 6 + row) * 3 + d;
+  const kAt = (row: number, d: number) => (3 * 5 + row) * 3 + d;
+  const withValue = (name: 'q' | 'k', at: number, value: number) => {
+    const inputs = randomInputs(shape, 3);
+    inputs[name][at] = value;
+    return inputs;
+  };
+
+  it('never for random inputs and no score_mod; always with a score_mod', () => {
+    for (const seed of [1, 2, 3]) {
+      const inputs = randomInputs(shape, seed);
+      expect(allowedMayBeNegInf(inputs, shape, full, false), `seed ${seed}`).toBe(false);
+      expect(allowedMayBeNegInf(inputs, shape, full, true), `seed ${seed}`).toBe(true);
+    }
+  });
+
+  it('for an infinity, a NaN or a value large enough to overflow in the head', () => {
+    expect(allowedMayBeNegInf(withValue('q', qAt(2, 1), Infinity), shape, full, false)).toBe(true);
+    expect(allowedMayBeNegInf(withValue('k', kAt(4, 2), -Infinity), shape, full, false)).toBe(true);
+    expect(allowedMayBeNegInf(withValue('k', kAt(0, 0), NaN), shape, full, false)).toBe(true);
+    // Finite, but 3e38 in q lets q . k leave float32's range; 1e20 keeps it far below 2^120.
+    expect(allowedMayBeNegInf(withValue('q', qAt(5, 0), 3e38), shape, full, false)).toBe(true);
+    expect(allowedMayBeNegInf(withValue('q', qAt(5, 0), 1e20), shape, full, false)).toBe(false);
+  });
+
+  it('reads only the rows of the head the picture samples', () => {
+    // Another head's infinity cannot reach this picture.
+    expect(allowedMayBeNegInf(withValue('q', qAt(-6, 0), Infinity), shape, full, false)).toBe(
+      false,
+    );
+    // Sampling every 2nd query row and 3rd key: rows 1, 3, 5 and keys 1, 2, 4 are not drawn.
+    const sampled = { ...full, rows: 3, cols: 2, rowStride: 2, colStride: 3 };
+    expect(allowedMayBeNegInf(withValue('q', qAt(3, 0), Infinity), shape, sampled, false)).toBe(
+      false,
+    );
+    expect(allowedMayBeNegInf(withValue('q', qAt(4, 0), Infinity), shape, sampled, false)).toBe(
+      true,
+    );
+    expect(allowedMayBeNegInf(withValue('k', kAt(4, 1), Infinity), shape, sampled, false)).toBe(
+      false,
+    );
+    expect(allowedMayBeNegInf(withValue('k', kAt(3, 1), Infinity), shape, sampled, false)).toBe(
+      true,
     );
   });
 });

@@ -7,8 +7,10 @@ import { runOnGpu } from '../../app/engine/gpuRun';
 import { runOnCpu } from '../../app/engine/cpuRun';
 import {
   pictureWindow,
+  type AttentionInputs,
   type AttentionShape,
   DEFAULT_SCENARIO,
+  type HeadPicture,
   type Scenario,
 } from '../../app/problem';
 import { countVisits } from '../../app/reference';
@@ -20,11 +22,20 @@ import { randomScenario, type RandomScenario } from './randomScenario';
 import { runScenario } from '../../app/engine/run';
 import { onGpuFault, type GpuFault } from '../../app/engine/gpuStatus';
 import {
+  BufferSet,
   PIPELINE_CACHE_SIZE,
   cachedPipelineCount,
   computePipeline,
   kernelLayout,
 } from '../../gpu/resources';
+import { buildBlockMask } from '../../gpu/blockMask';
+import { runFlexAttention } from '../../gpu/flexAttention';
+import { runHeadPicture } from '../../gpu/headPicture';
+import { StageTimer } from '../../gpu/timing';
+import { exclusive, withErrorScopes } from '../../gpu/runScope';
+import { allowedMayBeNegInf } from '../../app/reference/headPicture';
+import { CPU_MAX_LENGTH } from '../../app/engine/cpuRun';
+import { maskSizes } from '../../app/engine/shape';
 
 export interface EngineCase {
   shape: AttentionShape;
@@ -446,4 +457,144 @@ export async function timeScenario(scenario: Scenario): Promise<TimedRun> {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, message, backend: '', outNaN: 0, ms, longTasks };
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The mask picture read from the scores (docs/picture.md, e2e/picture-mask.spec.ts).
+
+export interface MaskPictureReport {
+  engine: 'gpu' | 'cpu';
+  rows: number;
+  cols: number;
+  rowStride: number;
+  colStride: number;
+  /** The first cell whose mask differs from mask_mod (the program's CPU back end), or null. */
+  maskMismatch: string | null;
+  /** Allowed cells (by mask_mod) whose score is -inf. */
+  negInfAllowed: number;
+  /** Cells whose score is -inf. */
+  negInfCells: number;
+}
+
+/** The picture's mask against mask_mod itself, cell by cell, at the picture's sampled tokens. */
+function maskPictureReport(
+  engine: 'gpu' | 'cpu',
+  program: CompiledProgram,
+  picture: HeadPicture,
+): MaskPictureReport {
+  let maskMismatch: string | null = null;
+  let negInfAllowed = 0;
+  let negInfCells = 0;
+  for (let r = 0; r < picture.rows; r++) {
+    for (let c = 0; c < picture.cols; c++) {
+      const i = r * picture.cols + c;
+      const q = r * picture.rowStride;
+      const kv = c * picture.colStride;
+      const allowed = program.mask(picture.b, picture.h, q, kv) ? 1 : 0;
+      const negInf = picture.scores[i] === -Infinity;
+      if (negInf) negInfCells++;
+      if (negInf && allowed) negInfAllowed++;
+      if (maskMismatch === null && picture.mask[i] !== allowed) {
+        maskMismatch = `(q ${q}, kv ${kv}): picture ${picture.mask[i]}, mask_mod ${allowed}`;
+      }
+    }
+  }
+  const { rows, cols, rowStride, colStride } = picture;
+  return { engine, rows, cols, rowStride, colStride, maskMismatch, negInfAllowed, negInfCells };
+}
+
+/**
+ * Runs `source` on the GPU and, when the lengths allow, on the CPU, and checks each picture's mask
+ * against mask_mod. With `infiniteQueryRow`, that query row of the viewed head starts with +inf
+ * (as an uploaded .npy may), so scores there are +-inf or NaN whether or not the mask allows them.
+ */
+export async function maskPictureAgainstMaskMod(
+  source: string,
+  c: EngineCase & { infiniteQueryRow?: number },
+): Promise<MaskPictureReport[]> {
+  const gpu = await getGpu();
+  if (gpu.kind === 'none') throw new Error(gpu.reason);
+  const program = compile(source);
+  const inputs = randomInputs(c.shape, c.seed);
+  if (c.infiniteQueryRow !== undefined) {
+    inputs.q[((c.b * c.shape.H + c.h) * c.shape.Q + c.infiniteQueryRow) * c.shape.D] = Infinity;
+  }
+  const onScreen = pictureWindow(c.shape, c.b, c.h);
+  const run = await runOnGpu(gpu.context.device, program, c.shape, inputs, onScreen);
+  const reports = [maskPictureReport('gpu', program, run.picture)];
+  if (Math.max(c.shape.Q, c.shape.KV) <= CPU_MAX_LENGTH) {
+    const ref = runOnCpu(program, c.shape, inputs, onScreen.b, onScreen.h);
+    reports.push(maskPictureReport('cpu', program, ref.picture));
+  }
+  return reports;
+}
+
+/**
+ * Whether the picture kernel evaluates mask_mod, seen from outside: the BlockMask and attention
+ * kernels run `attended` (causal, no score_mod), and the picture kernel is handed `pictured`, whose
+ * mask_mod is the opposite one (`q_idx < kv_idx`), with the engine's own decision
+ * (allowedMayBeNegInf) of whether to ask it. Every -inf cell of the causal picture is one where
+ * the opposite mask says True: if mask_mod is evaluated there, the mask picture shows it; if not,
+ * the mask picture is exactly the causal mask.
+ */
+export async function pictureMaskWithOtherProgram(picturedSource: string): Promise<{
+  cells: number;
+  asked: boolean;
+  /** Cells whose mask is the causal mask's (the attention kernel's). */
+  causal: number;
+  /** Cells whose mask is 1. */
+  ones: number;
+}> {
+  const gpu = await getGpu();
+  if (gpu.kind === 'none') throw new Error(gpu.reason);
+  const device = gpu.context.device;
+  const attended = compile(CAUSAL);
+  const pictured = compile(picturedSource);
+  const shape = SMALL_SHAPE;
+  const inputs: AttentionInputs = randomInputs(shape, 11);
+  const onScreen = pictureWindow(shape, 0, 1);
+  const asked = allowedMayBeNegInf(inputs, shape, onScreen, pictured.hasScoreMod);
+  const mask = await exclusive(device, () =>
+    withErrorScopes(device, undefined, async () => {
+      const buffers = new BufferSet(device);
+      const timer = new StageTimer(device);
+      try {
+        const qkv = {
+          q: buffers.storage('q', inputs.q),
+          k: buffers.storage('k', inputs.k),
+          v: buffers.storage('v', inputs.v),
+        };
+        const sizes = { ...maskSizes(shape, attended.maskDeps), Q: shape.Q, KV: shape.KV };
+        const built = await buildBlockMask(buffers, timer, attended, {
+          ...sizes,
+          blockQ: shape.blockQ,
+          blockKV: shape.blockKV,
+        });
+        const attention = await runFlexAttention(
+          buffers,
+          timer,
+          attended,
+          shape,
+          qkv,
+          built,
+          onScreen,
+        );
+        const cells = await runHeadPicture(buffers, timer, shape, attention, pictured, asked);
+        return cells.mask;
+      } finally {
+        buffers.destroy();
+        timer.destroy();
+      }
+    }),
+  );
+  let causal = 0;
+  let ones = 0;
+  for (let r = 0; r < onScreen.rows; r++) {
+    for (let col = 0; col < onScreen.cols; col++) {
+      const cell = mask[r * onScreen.cols + col];
+      if (cell === (r >= col ? 1 : 0)) causal++;
+      if (cell === 1) ones++;
+    }
+  }
+  return { cells: mask.length, asked, causal, ones };
 }
