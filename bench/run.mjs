@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { findChromium, WEBGPU_FLAGS } from '../scripts/chromium.mjs';
+import { numpyReference, numpyReferenceText } from './numpyReference.mjs';
 import { serveStatic } from './serve.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -253,6 +254,9 @@ async function main() {
     const text = await page.evaluate((r) => window.flexmaskBench.reportText(r), report);
     const targets = await page.evaluate((r) => window.flexmaskBench.targets(r), report);
     console.log(`\n${text}\n`);
+    // After the browser's cases, so NumPy's threads never share the cores with them.
+    report.numpyReference = numpyReference(results);
+    console.log(`${numpyReferenceText(report.numpyReference)}\n`);
     mkdirSync(join(BENCH, 'results'), { recursive: true });
     const stamp = report.createdAt.replace(/[:.]/g, '-');
     const name = `bench-${stamp}${options.quick ? '-quick' : ''}.json`;

@@ -28,8 +28,21 @@ export interface Token {
   readonly column: number;
 }
 
+/**
+ * The last program tokenized and its tokens: the page asks several questions of one text in a
+ * row (its statements, its parameters, its title), and a long program should be read once.
+ */
+let lastTokenized: { source: string; tokens: readonly Token[] } | null = null;
+
 /** The tokens of a program as written, comments included; any text is read to its end. */
-export function tokenize(source: string): Token[] {
+export function tokenize(source: string): readonly Token[] {
+  if (lastTokenized?.source === source) return lastTokenized.tokens;
+  const tokens = readTokens(source);
+  lastTokenized = { source, tokens };
+  return tokens;
+}
+
+function readTokens(source: string): Token[] {
   const tokens: Token[] = [];
   let depth = 0;
   // Where the current line starts (a byte order mark is not part of the first line).
@@ -39,12 +52,19 @@ export function tokenize(source: string): Token[] {
     const { start, end } = t.span;
     const gapLine = lastLineStart(source, cursor, start);
     if (gapLine >= 0) lineStartOffset = gapLine;
-    const lineStart = tokens.length === 0 || breaksLine(source.slice(cursor, start));
+    const lineStart = tokens.length === 0 || breaksLine(source, cursor, start);
     const kind = kindOf(t);
     const closes = kind === 'op' && (t.text === ')' || t.text === ']' || t.text === '}');
     if (closes) depth = Math.max(0, depth - 1);
-    const text = source.slice(start, end);
-    tokens.push({ kind, text, start, end, depth, lineStart, column: start - lineStartOffset });
+    tokens.push({
+      kind,
+      text: t.text,
+      start,
+      end,
+      depth,
+      lineStart,
+      column: start - lineStartOffset,
+    });
     if (kind === 'op' && (t.text === '(' || t.text === '[' || t.text === '{')) depth += 1;
     // A triple-quoted string may span lines: the next token's column counts from its last one.
     const inToken = lastLineStart(source, start, end);
@@ -80,9 +100,18 @@ function lastLineStart(source: string, from: number, to: number): number {
   return -1;
 }
 
-/** Whether the whitespace between two tokens ends a line (a backslash before it joins lines). */
-function breaksLine(gap: string): boolean {
-  return /[\r\n]/.test(gap.replace(/\\(\r\n|\r|\n)/g, ''));
+/**
+ * Whether the whitespace in source[from, to) between two tokens ends a line (a backslash right
+ * before a line break joins the lines). Read in place: most gaps are one space.
+ */
+function breaksLine(source: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k += 1) {
+    const c = source[k];
+    if (c !== '\n' && c !== '\r') continue;
+    if (k === from || source[k - 1] !== '\\') return true;
+    if (c === '\r' && source[k + 1] === '\n') k += 1;
+  }
+  return false;
 }
 
 export type StatementKind = 'def' | 'assign' | 'import' | 'other';
