@@ -58,7 +58,7 @@ function readTokens(source: string): Token[] {
     if (closes) depth = Math.max(0, depth - 1);
     tokens.push({
       kind,
-      text: t.text,
+      text: source.slice(start, end),
       start,
       end,
       depth,
