@@ -103,6 +103,8 @@ export const ATTENTION_PARAMS = uniformStruct('AttentionParams', {
   picture_cols: 'u32',
   picture_row_stride: 'u32',
   picture_col_stride: 'u32',
+  // The first b * H + h of this dispatch: a run may dispatch the head on screen, then the rest.
+  first_bh: 'u32',
 });
 
 /** The kernel's compile-time constants, written by the host from validated integers. */
@@ -139,6 +141,8 @@ export interface AttentionOptions {
   tiles?: AttentionTiles;
   /** false: keep the kernel's vec4 column loops rolled (to compare kernel versions in a bench). */
   unroll?: boolean;
+  /** Which b * H + h to compute, as [first, first + count); every one when absent. */
+  heads?: { first: number; count: number };
 }
 
 export async function runFlexAttention(
@@ -211,6 +215,7 @@ export async function runFlexAttention(
     picture_cols: onScreen.cols,
     picture_row_stride: onScreen.rowStride,
     picture_col_stride: onScreen.colStride,
+    first_bh: 0,
   });
   const uniform = buffers.uniform('attention parameters', params);
   const group0 = bindGroup0(device, layout, [

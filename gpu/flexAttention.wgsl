@@ -73,7 +73,7 @@ fn attend(
   @builtin(local_invocation_index) row: u32,
 ) {
   let tile = wg.x;
-  let bh = wg.y;
+  let bh = wg.y + ap.first_bh;
   let b = bh / ap.heads;
   let h = bh % ap.heads;
   let kv_head = h / (ap.heads / ap.kv_heads);
