@@ -46,6 +46,15 @@ const GPU_APP_TYPES = {
   allowTypeImports: true,
   message: APP.message,
 };
+const CPU_LEAF = {
+  regex: String.raw`^(?!(${OWN_FOLDER}|\.\./app/problem(/[\w.-]+)?)$)`,
+  message: 'cpu/ imports only cpu/ itself, and types from app/problem (the problem).',
+};
+const CPU_APP_TYPES = {
+  regex: String.raw`^\.\./app/problem(/[\w.-]+)?$`,
+  allowTypeImports: true,
+  message: 'cpu/ imports nothing of app/ except types from app/problem.',
+};
 const REFERENCE_LEAF = {
   regex: String.raw`^(?!(${OWN_FOLDER}|\.\./problem(/[\w.-]+)?|\.\./mask/types)$)`,
   message:
@@ -157,7 +166,7 @@ export default tseslint.config(
   },
   {
     // Product code: what `npm run build` bundles. Tests and benches beside it are never bundled.
-    files: ['app/**', 'gpu/**', 'components/**'],
+    files: ['app/**', 'gpu/**', 'cpu/**', 'components/**'],
     ignores: ['**/*.test.ts', '**/*.test.tsx', '**/*.bench.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: TEST_ONLY }] },
   },
@@ -177,6 +186,12 @@ export default tseslint.config(
     ['app/reference/**'],
     [REACT, COMPONENTS, GPU, REFERENCE_MASK_TYPES, REFERENCE_LEAF],
     TESTS,
+  ),
+  // cpu/ (the WebAssembly kernels) beside gpu/; its benches, like its tests, may import test data.
+  restrict(
+    ['cpu/**'],
+    [REACT, COMPONENTS, GPU, CPU_APP_TYPES, CPU_LEAF],
+    [...TESTS, '**/*.bench.ts'],
   ),
   restrict(['app/problem/**'], [PROBLEM_LEAF], TESTS),
   restrict(['app/async/**'], [ASYNC_LEAF], TESTS),

@@ -9,6 +9,19 @@ const OUT_DIR = process.env.FLEXMASK_OUT_DIR ?? 'dist-e2e';
 
 const WEBGPU = { launchOptions: { executablePath, args: WEBGPU_FLAGS } };
 
+// On this software adapter the page's automatic engine choice calibrates and usually picks the
+// CPU engine; tests of the GPU path in the page force the GPU engine the way a user does (the
+// choice kept in localStorage). e2e/engine-choice.spec.ts starts empty and tests the choice.
+const GPU_ENGINE_CHOSEN = {
+  cookies: [],
+  origins: [
+    {
+      origin: `http://localhost:${PORT}`,
+      localStorage: [{ name: 'flexmask.engine', value: 'gpu' }],
+    },
+  ],
+};
+
 export default defineConfig({
   testDir: 'e2e',
   // SwiftShader is a CPU Vulkan: GPU tests are slow, and two cores run one browser well.
@@ -37,7 +50,7 @@ export default defineConfig({
     {
       name: 'webgpu',
       testIgnore: /\.nogpu\.spec\.ts$/,
-      use: WEBGPU,
+      use: { ...WEBGPU, storageState: GPU_ENGINE_CHOSEN },
     },
     {
       name: 'no-webgpu',

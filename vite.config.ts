@@ -8,7 +8,9 @@ import react from '@vitejs/plugin-react';
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // WebAssembly (the CPU engine's kernel, cpu/) compiles only with 'wasm-unsafe-eval', which
+  // allows compiling WebAssembly bytes and nothing else: eval and new Function stay blocked.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",

@@ -6,6 +6,7 @@ export default defineConfig({
     include: [
       'app/**/*.test.ts',
       'gpu/**/*.test.ts',
+      'cpu/**/*.test.ts',
       'components/**/*.test.ts',
       'testing/**/*.test.ts',
     ],

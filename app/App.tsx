@@ -1,4 +1,5 @@
 import { AdapterStatus } from '../components/AdapterStatus';
+import { EngineStatus } from '../components/EngineStatus';
 import { CompileErrorMessage } from '../components/CompileErrorMessage';
 import { ProgramOutput } from '../components/ProgramOutput';
 import { ExportPanel } from '../components/ExportPanel';
@@ -33,6 +34,7 @@ export function App() {
           FlexAttention masks, BlockMasks and block-sparse attention, on your GPU.
         </p>
         <AdapterStatus />
+        <EngineStatus />
         <RunStatus />
         <ShareDialog />
       </header>

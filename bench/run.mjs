@@ -1,11 +1,16 @@
-// `npm run bench`: flexmask's flex attention against onnxruntime-web and TensorFlow.js, on the
-// same inputs, in one Chromium page. Installs the bench's own dependencies (bench/package.json,
-// never the root's), builds bench/ with Vite, serves it on 127.0.0.1:4188, drives the page step
-// by step, prints one table and writes it as JSON under bench/results/.
+// `npm run bench`: flexmask's flex attention, on the GPU and on its CPU engine, against
+// onnxruntime-web (WebGPU and WebAssembly) and TensorFlow.js, on the same inputs, in one Chromium
+// page. Installs the bench's own dependencies (bench/package.json, never the root's), builds
+// bench/ with Vite, serves it cross-origin isolated on 127.0.0.1:4188 (so ORT's WebAssembly
+// backend may use threads), drives the page step by step, prints one table and writes it as JSON
+// under bench/results/.
 //
 //   npm run bench                      every case (about 20 minutes on a software adapter)
 //   npm run bench -- --quick           S = 512 and four masks, for fast iteration
-//   npm run bench -- --only=flexmask   skip the peers (also --only=flexmask,ort)
+//   npm run bench -- --only=flexmask   flexmask on the GPU alone (also --only=flexmask-cpu,ort-wasm
+//                                      for the CPU engines; flexmask always runs where there is WebGPU)
+//   npm run bench -- --no-gpu          the CPU engines alone (flexmask CPU, ORT wasm), as on a
+//                                      page without WebGPU; with --only, those it names
 //   npm run bench -- --runs=5          timed runs per engine and case (default 3, at least 3)
 //   npm run bench -- --budget-min=28   stop starting peer runs after this many minutes
 import { spawnSync } from 'node:child_process';
@@ -30,7 +35,9 @@ const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
 const DIST = join(BENCH, 'dist');
 const PORT = 4188;
-const ENGINES = ['flexmask', 'ort', 'tfjs'];
+const ENGINES = ['flexmask', 'flexmask-cpu', 'ort', 'tfjs', 'ort-wasm'];
+/** flexmask's own engines: never skipped for the time budget (the peers are). */
+const OURS = ['flexmask', 'flexmask-cpu'];
 /** One case (all its engines) may take this long before it is abandoned. */
 const STEP_TIMEOUT_MS = 12 * 60_000;
 /** Cheap cases get more timed runs, up to this many, while a phase has taken under EXTRA_RUNS_WITHIN_MS. */
@@ -38,18 +45,31 @@ const MAX_RUNS = 15;
 const EXTRA_RUNS_WITHIN_MS = 3000;
 
 function parseArgs(argv) {
-  const options = { quick: false, engines: ENGINES, runs: 3, budgetMin: 28, install: true };
+  const options = {
+    quick: false,
+    engines: ENGINES,
+    noGpu: false,
+    runs: 3,
+    budgetMin: 28,
+    install: true,
+  };
   for (const arg of argv) {
     const [name, value] = arg.split('=', 2);
     if (name === '--quick') options.quick = true;
+    else if (name === '--no-gpu') options.noGpu = true;
     else if (name === '--no-install') options.install = false;
     else if (name === '--only' && value) {
       const wanted = value.split(',').map((s) => s.trim());
       const unknown = wanted.filter((e) => !ENGINES.includes(e));
       if (unknown.length > 0)
         fail(`--only: unknown engine ${unknown.join(', ')} (${ENGINES.join(', ')})`);
-      // flexmask always runs: every ratio and every agreement check is against it.
-      options.engines = ENGINES.filter((e) => e === 'flexmask' || wanted.includes(e));
+      // flexmask always runs: every ratio and every agreement check is against it (on the GPU;
+      // with --no-gpu, flexmask CPU is the reference). The wasm peer's ratios are against
+      // flexmask CPU, so naming it brings flexmask CPU along.
+      const counterparts = wanted.includes('ort-wasm') ? ['flexmask-cpu'] : [];
+      options.engines = ENGINES.filter(
+        (e) => e === 'flexmask' || wanted.includes(e) || counterparts.includes(e),
+      );
     } else if (name === '--runs' && value)
       options.runs = Math.max(3, Number.parseInt(value, 10) || 3);
     else if (name === '--budget-min' && value)
@@ -86,7 +106,10 @@ function installDependencies() {
   );
 }
 
-/** ORT loads its WebAssembly at run time from ./ort/ beside the page. */
+/**
+ * ORT loads its WebAssembly at run time from ./ort/ beside the page: the glue (.mjs, also the
+ * script of its thread workers) and the binaries of the installed package, served locally.
+ */
 function copyOrtWasm() {
   const from = join(BENCH, 'node_modules', 'onnxruntime-web', 'dist');
   const to = join(DIST, 'ort');
@@ -151,6 +174,7 @@ function describe(result) {
   if (result.blockMaskMs) parts.push(`BlockMask ${median(result.blockMaskMs).toFixed(2)} ms`);
   if (result.maxRelError !== undefined)
     parts.push(`max rel err ${result.maxRelError.toExponential(1)}`);
+  if (result.threads !== undefined) parts.push(`${result.threads} threads, ${result.simd}`);
   return parts.join(', ');
 }
 
@@ -167,7 +191,7 @@ async function main() {
   run('npx', ['vite', 'build', '--config', join(BENCH, 'vite.config.ts')], 'vite build (bench)');
   copyOrtWasm();
 
-  const server = await serveStatic(DIST, PORT);
+  const server = await serveStatic(DIST, PORT, { crossOriginIsolated: true });
   const browser = await chromium.launch({ executablePath: findChromium(), args: WEBGPU_FLAGS });
   const url = `http://127.0.0.1:${PORT}/index.html`;
   let page = null;
@@ -186,13 +210,21 @@ async function main() {
   try {
     await openPage();
     const adapter = await page.evaluate(() => window.flexmaskBench.adapter());
+    const environment = await page.evaluate(() => window.flexmaskBench.environment());
     console.log(
-      `bench: adapter ${adapter.vendor} / ${adapter.architecture}` +
-        `${adapter.isFallbackAdapter ? ' (fallback)' : ''}, timestamp-query ${adapter.timestampQuery}`,
+      adapter
+        ? `bench: adapter ${adapter.vendor} / ${adapter.architecture}` +
+            `${adapter.isFallbackAdapter ? ' (fallback)' : ''}, timestamp-query ${adapter.timestampQuery}`
+        : 'bench: no WebGPU in the page; only the CPU engines run',
+    );
+    console.log(
+      `bench: page ${environment.crossOriginIsolated ? 'is' : 'is NOT'} cross-origin isolated, ` +
+        `${environment.hardwareConcurrency} logical cores`,
     );
     const cases = await page.evaluate((plan) => window.flexmaskBench.plan(plan), {
       quick: options.quick,
       engines: options.engines,
+      noGpu: options.noGpu,
     });
     console.log(`bench: ${cases.length} cases, ${options.runs} timed runs each after one warm-up`);
 
@@ -200,9 +232,9 @@ async function main() {
     for (const benchCase of cases) {
       const caseStart = Date.now();
       const overBudget = Date.now() - started > budgetMs;
-      const peers = benchCase.engines.filter((e) => e !== 'flexmask' && !overBudget);
+      const engines = benchCase.engines.filter((e) => OURS.includes(e) || !overBudget);
       const skipped = benchCase.engines
-        .filter((e) => e !== 'flexmask' && overBudget)
+        .filter((e) => !OURS.includes(e) && overBudget)
         .map((engine) => ({
           engine,
           wallMs: [],
@@ -214,7 +246,7 @@ async function main() {
           page.evaluate((o) => window.flexmaskBench.runCase(o), {
             mask: benchCase.mask,
             S: benchCase.S,
-            peers,
+            engines,
             minRuns: options.runs,
             maxRuns: Math.max(options.runs, MAX_RUNS),
             extraRunsWithinMs: EXTRA_RUNS_WITHIN_MS,
@@ -231,20 +263,23 @@ async function main() {
         };
         await openPage();
       }
-      const engines = [...outcome.engines, ...skipped];
-      if (engines.some((e) => e.engine === 'flexmask' && e.error)) exitCode = 1;
-      for (const result of engines) {
-        console.log(`  ${benchCase.id.padEnd(20)} ${result.engine.padEnd(8)} ${describe(result)}`);
+      const caseEngines = [...outcome.engines, ...skipped];
+      // flexmask must run: on the GPU where the page has WebGPU, else on the CPU.
+      const ours = adapter && !options.noGpu ? 'flexmask' : 'flexmask-cpu';
+      if (caseEngines.some((e) => e.engine === ours && e.error)) exitCode = 1;
+      for (const result of caseEngines) {
+        console.log(`  ${benchCase.id.padEnd(20)} ${result.engine.padEnd(12)} ${describe(result)}`);
       }
       console.log(
         `  (${benchCase.id} took ${seconds(Date.now() - caseStart)}; ${seconds(Date.now() - started)} so far)`,
       );
-      results.push({ id: benchCase.id, ...outcome.summary, engines });
+      results.push({ id: benchCase.id, ...outcome.summary, engines: caseEngines });
     }
 
     const report = {
       createdAt: new Date().toISOString(),
       adapter,
+      environment,
       kernel,
       userAgent: await page.evaluate(() => navigator.userAgent),
       runs: options.runs,
@@ -259,13 +294,12 @@ async function main() {
     console.log(`${numpyReferenceText(report.numpyReference)}\n`);
     mkdirSync(join(BENCH, 'results'), { recursive: true });
     const stamp = report.createdAt.replace(/[:.]/g, '-');
-    const name = `bench-${stamp}${options.quick ? '-quick' : ''}.json`;
-    const json = `${JSON.stringify({ ...report, targets, table: text }, null, 2)}\n`;
+    // A CPU-only run keeps its own "latest", so it never replaces the last run with the GPU.
+    const kind = `${options.noGpu ? '-cpu' : ''}${options.quick ? '-quick' : ''}`;
+    const name = `bench-${stamp}${kind}.json`;
+    const json = `${JSON.stringify({ ...report, noGpu: options.noGpu, targets, table: text }, null, 2)}\n`;
     writeFileSync(join(BENCH, 'results', name), json);
-    writeFileSync(
-      join(BENCH, 'results', options.quick ? 'latest-quick.json' : 'latest.json'),
-      json,
-    );
+    writeFileSync(join(BENCH, 'results', `latest${kind}.json`), json);
     console.log(`bench: wrote bench/results/${name} (${seconds(Date.now() - started)} in all)`);
   } finally {
     await browser.close();

@@ -1,6 +1,7 @@
 // A static file server for the built bench page (bench/dist), on localhost only. Kept tiny and
 // dependency-free: the bench needs correct MIME types (application/wasm for streaming compile)
-// and nothing else.
+// and, for its CPU peer, cross-origin isolation (COOP + COEP), which gives the page
+// SharedArrayBuffer and so lets onnxruntime-web's WebAssembly backend run threads.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
@@ -15,8 +16,18 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/** Serves `root` on 127.0.0.1:`port`; resolves with the server once it listens. */
-export function serveStatic(root, port) {
+/** The headers that make a page cross-origin isolated (every file it loads is same-origin). */
+const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+/**
+ * Serves `root` on 127.0.0.1:`port`; resolves with the server once it listens. With
+ * `crossOriginIsolated`, every response carries COOP and COEP.
+ */
+export function serveStatic(root, port, { crossOriginIsolated = false } = {}) {
+  const extraHeaders = crossOriginIsolated ? ISOLATION_HEADERS : {};
   const base = normalize(root + sep);
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
@@ -31,7 +42,7 @@ export function serveStatic(root, port) {
       size = -1;
     }
     if (size < 0) {
-      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.writeHead(404, { 'content-type': 'text/plain', ...extraHeaders });
       response.end('not found');
       return;
     }
@@ -39,6 +50,7 @@ export function serveStatic(root, port) {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': size,
       'cache-control': 'no-store',
+      ...extraHeaders,
     });
     createReadStream(file).pipe(response);
   });

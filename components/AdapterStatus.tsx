@@ -68,7 +68,7 @@ export function AdapterStatus() {
   return (
     <>
       <p className="adapter notice" role="status" data-testid="adapter" data-backend="cpu">
-        No WebGPU here, so flexmask computes on the CPU (slower, same results). {backend.reason}
+        No WebGPU here, so flexmask computes on the CPU engine (same results). {backend.reason}
       </p>
       {faultNotice}
     </>

@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
-import type { RunResult } from '../app/engine/types';
+import type { ShownRun } from '../app/state/shownRun';
 import { blockGrid, countBlockStates } from '../app/state/figure';
 import { toString as blockMaskToString } from '../app/reference';
 import { BLOCK_COLOURS } from './colourScale';
 
 /** Block counts for the head on screen, the whole mask's sparsity and PyTorch's to_string(). */
-export function BlockSummary({ result }: { result: RunResult }) {
+export function BlockSummary({ result }: { result: ShownRun }) {
   const bm = result.blockMask;
   const counts = useMemo(
     () => countBlockStates(blockGrid(bm, result.picture.b, result.picture.h)),

@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import { leadingComment } from '../app/state/compose';
 import { playground } from '../app/state/store';
+import { shownGeneration, shownRun, shownScenario } from '../app/state/shownRun';
 import { BlockSummary } from './BlockSummary';
 import { FigureCaption } from './FigureCaption';
 import { HeatmapFigure } from './HeatmapFigure';
@@ -10,8 +11,10 @@ import { ViewTabs } from './ViewTabs';
 
 /** The view tabs, the picture of the chosen view, its caption and the hover readout. */
 export function FigurePanel() {
-  const result = useStore(playground, (s) => s.result);
-  const resultScenario = useStore(playground, (s) => s.resultScenario);
+  const result = useStore(playground, shownRun);
+  const resultScenario = useStore(playground, shownScenario);
+  const generation = useStore(playground, shownGeneration);
+  const previewing = useStore(playground, (s) => s.preview !== null);
   const view = useStore(playground, (s) => s.scenario.view);
 
   const code = resultScenario?.code ?? '';
@@ -30,7 +33,10 @@ export function FigurePanel() {
               rows={result.shape.Q}
               cols={result.shape.KV}
             />
-            <HeatmapFigure spec={spec} />
+            <HeatmapFigure
+              spec={spec}
+              paintTag={`${generation}:${previewing ? 'preview' : 'result'}`}
+            />
             <HoverReadout />
             {view === 'blocks' && <BlockSummary result={result} />}
           </>

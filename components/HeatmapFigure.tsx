@@ -16,9 +16,11 @@ const PAN_STEP = 48;
  * One figure on screen: cells painted on a canvas (one pixel per cell, scaled up without
  * smoothing, so a 2048 x 2048 grid pans and zooms smoothly), with title, axes, grid and colour
  * bar drawn by d3 in an SVG on top. Wheel, drag, buttons and keys zoom and pan; the pointer
- * sets the hovered cell that the readout shows.
+ * sets the hovered cell that the readout shows. Each time the cells are painted, the canvas's
+ * `data-painted` is set to `paintTag` (which run the picture came from), so tests and the
+ * latency bench can observe when a run's picture reached the screen.
  */
-export function HeatmapFigure({ spec }: { spec: FigureSpec }) {
+export function HeatmapFigure({ spec, paintTag }: { spec: FigureSpec; paintTag?: string }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
@@ -47,9 +49,15 @@ export function HeatmapFigure({ spec }: { spec: FigureSpec }) {
     [spec, size.width, size.height],
   );
   const { plot } = layout;
+  // Keyed on what the cells are drawn from, not on the spec object: a finished run whose picture
+  // is the one its preview already drew (the same arrays) is not coloured a second time.
+  const { values, colourMap } = spec;
+  const [lo, hi] = spec.domain;
+  const rowCells = spec.rows.cells;
+  const colCells = spec.cols.cells;
   const cells = useMemo(
-    () => cellCanvas(spec.values, spec.rows.cells, spec.cols.cells, spec.colourMap, spec.domain),
-    [spec],
+    () => cellCanvas(values, rowCells, colCells, colourMap, [lo, hi]),
+    [values, rowCells, colCells, colourMap, lo, hi],
   );
 
   // The cells: the one-pixel-per-cell canvas, scaled by the zoom, nearest-neighbour.
@@ -66,7 +74,8 @@ export function HeatmapFigure({ spec }: { spec: FigureSpec }) {
     ctx.translate(zoom.x, zoom.y);
     ctx.scale(zoom.k, zoom.k);
     ctx.drawImage(cells, 0, 0, plot.width, plot.height);
-  }, [cells, plot.width, plot.height, zoom]);
+    if (paintTag !== undefined) canvas.dataset.painted = paintTag;
+  }, [cells, plot.width, plot.height, zoom, paintTag]);
 
   // Title, axes, grid, colour bar.
   useEffect(() => {

@@ -1,8 +1,8 @@
 import { useStore } from 'zustand';
 import { blockStateAt } from '../app/state/figure';
 import { playground } from '../app/state/store';
+import { headOutputs, shownRun, type ShownRun } from '../app/state/shownRun';
 import type { ViewName } from '../app/problem';
-import type { RunResult } from '../app/engine/types';
 import { formatValue } from './figureLayout';
 
 interface ReadoutRow {
@@ -18,7 +18,7 @@ function tokenRange(first: number, count: number, limit: number): string {
 
 /** What the hovered cell stands for, field by field. */
 export function readoutRows(
-  result: RunResult,
+  result: ShownRun,
   view: ViewName,
   row: number,
   col: number,
@@ -29,17 +29,13 @@ export function readoutRows(
     { key: 'h', label: 'h', value: String(sv.h) },
   ];
   if (view === 'output') {
-    const value = result.outputs.out[((sv.b * shape.H + sv.h) * shape.Q + row) * shape.DV + col];
+    const { out, lse } = headOutputs(result);
     return [
       ...head,
       { key: 'q', label: 'q_idx', value: String(row) },
       { key: 'dv', label: 'dim', value: String(col) },
-      { key: 'out', label: 'out', value: formatValue(value) },
-      {
-        key: 'lse',
-        label: 'lse',
-        value: formatValue(result.outputs.lse[(sv.b * shape.H + sv.h) * shape.Q + row]),
-      },
+      { key: 'out', label: 'out', value: formatValue(out[row * shape.DV + col]) },
+      { key: 'lse', label: 'lse', value: formatValue(lse[row]) },
     ];
   }
   if (view === 'blocks') {
@@ -71,7 +67,7 @@ export function readoutRows(
 /** The readout of the cell under the pointer (values tests read by data-testid). */
 export function HoverReadout() {
   const hover = useStore(playground, (s) => s.hover);
-  const result = useStore(playground, (s) => s.result);
+  const result = useStore(playground, shownRun);
   const view = useStore(playground, (s) => s.scenario.view);
   const rows = hover && result ? readoutRows(result, view, hover.row, hover.col) : null;
   return (

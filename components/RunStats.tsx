@@ -58,7 +58,7 @@ export function RunStats() {
         ))}
       </dl>
       <p className="muted backend" data-testid="stat-backend" data-backend={result.backend}>
-        {result.backend === 'gpu' ? 'WebGPU on ' : 'CPU reference: '}
+        {result.backend === 'gpu' ? 'WebGPU on ' : ''}
         {result.backendDetail}
       </p>
     </section>

@@ -18,8 +18,12 @@ export function RunStatus() {
   const progress = useStore(playground, (s) => s.progress);
   const compileError = useStore(playground, (s) => s.compileError);
   const runError = useStore(playground, (s) => s.runError);
+  const previewing = useStore(playground, (s) => s.preview !== null);
   let text: string;
-  if (status === 'running') {
+  if (status === 'running' && previewing) {
+    // The head on screen is drawn; the run goes on for the other heads.
+    text = 'Picture ready; computing the other heads…';
+  } else if (status === 'running') {
     text = progress ? `Running: ${STAGE_NAMES[progress.stage]}…` : 'Running…';
   } else if (status === 'error') {
     text = compileError ? 'The program has an error; showing the last result.' : 'Run failed.';
@@ -29,7 +33,13 @@ export function RunStatus() {
     text = 'Waiting for the first run…';
   }
   return (
-    <div className="run-status" data-testid="run-status" data-state={status} role="status">
+    <div
+      className="run-status"
+      data-testid="run-status"
+      data-state={status}
+      data-previewing={previewing}
+      role="status"
+    >
       <span className={`status-dot status-${status}`} aria-hidden="true" />
       <span>{text}</span>
       {status === 'running' && progress && (

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { watchErrors } from './helpers';
 
-test('without WebGPU the playground draws the same first screen on the CPU and says so', async ({
+test('without WebGPU the playground draws the first screen with the CPU engine and says so', async ({
   page,
 }) => {
   const errors = watchErrors(page);
@@ -9,7 +9,12 @@ test('without WebGPU the playground draws the same first screen on the CPU and s
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
   await expect(page.getByTestId('figure')).toHaveAttribute('data-view', 'scores');
   await expect(page.getByTestId('figure-title')).toHaveText('Causal And Padding');
-  await expect(page.getByTestId('stat-backend')).toHaveAttribute('data-backend', 'cpu');
+  const backend = page.getByTestId('stat-backend');
+  await expect(backend).toHaveAttribute('data-backend', 'cpu');
+  // The WebAssembly kernel compiled under the page's CSP ('wasm-unsafe-eval') and ran in workers.
+  await expect(backend).toContainText(
+    /CPU engine: WebAssembly SIMD( \(relaxed FMA\))?, \d+ workers?/,
+  );
   await expect(page.getByTestId('adapter')).toHaveAttribute('data-backend', 'cpu');
   expect(errors).toEqual([]);
 });

@@ -14,9 +14,13 @@ import {
 import type { StageTimer } from './timing';
 import { uniformStruct } from './uniformStruct';
 
-/** Query rows per workgroup (one invocation each) and keys per chunk staged in workgroup memory. */
+/** How the kernel tiles a query block and the keys (see flexAttention.wgsl). */
 export interface AttentionTiles {
+  /** Query rows per workgroup. */
   TQ: number;
+  /** Query rows per invocation (a divisor of TQ): the workgroup has TQ / RQ invocations. */
+  RQ: number;
+  /** Keys per chunk staged in workgroup memory; at most 32 (a row's allowed keys are one u32). */
   TK: number;
 }
 
@@ -29,8 +33,18 @@ function workgroupBytes(t: AttentionTiles, D: number, DV: number): number {
 }
 
 /**
+ * Most query rows per invocation, and the most vec4s of q and accumulator one invocation may hold
+ * (RQ x (D4 + DV4)). Measured on SwiftShader at D = DV = 64 (bench/NOTES.md, v6): RQ = 4 beat 2
+ * and 8.
+ */
+const MAX_ROWS_PER_INVOCATION = 4;
+const MAX_ROW_VEC4S = 128;
+
+/**
  * Picks the tile from the adapter's limits: up to 64 rows (never more than a query block holds,
- * since a tile never straddles two blocks) and as many staged keys as workgroup memory allows.
+ * rounded up to whole invocations, since a tile never straddles two blocks), RQ of them per
+ * invocation while q and the accumulator stay small, and as many staged keys as workgroup
+ * memory allows.
  */
 export function chooseTiles(
   limits: Pick<
@@ -41,12 +55,18 @@ export function chooseTiles(
   >,
   shape: Pick<AttentionShape, 'D' | 'DV' | 'blockQ' | 'blockKV'>,
 ): AttentionTiles {
-  const maxRows = Math.min(
+  const maxInvocations = Math.min(
     limits.maxComputeInvocationsPerWorkgroup,
     limits.maxComputeWorkgroupSizeX,
   );
+  const vec4sPerKey = Math.ceil(shape.D / 4) + Math.ceil(shape.DV / 4);
+  const wanted = Math.min(64, shape.blockQ);
+  let RQ = MAX_ROWS_PER_INVOCATION;
+  while (RQ > 1 && (RQ * vec4sPerKey > MAX_ROW_VEC4S || RQ > wanted)) RQ /= 2;
+  const rows = Math.min(wanted, maxInvocations * RQ);
   const tiles: AttentionTiles = {
-    TQ: Math.min(64, shape.blockQ, maxRows),
+    TQ: RQ * Math.ceil(rows / RQ),
+    RQ,
     TK: Math.min(32, shape.blockKV),
   };
   while (workgroupBytes(tiles, shape.D, shape.DV) > limits.maxComputeWorkgroupStorageSize) {
@@ -62,19 +82,51 @@ export function chooseTiles(
   return tiles;
 }
 
+/** The trip counts of the kernel's unrolled loops, by the name of their bound. */
+export type LoopCounts = Record<'D4' | 'DV4' | 'RQ', number>;
+
+export function loopCounts(
+  tiles: AttentionTiles,
+  shape: Pick<AttentionShape, 'D' | 'DV'>,
+): LoopCounts {
+  return { D4: Math.ceil(shape.D / 4), DV4: Math.ceil(shape.DV / 4), RQ: tiles.RQ };
+}
+
+/** Index just past the `}` that closes the block whose body starts at `from`. */
+function blockEnd(text: string, from: number): number {
+  let depth = 1;
+  for (let at = from; at < text.length; at++) {
+    if (text[at] === '{') depth++;
+    else if (text[at] === '}' && --depth === 0) return at + 1;
+  }
+  throw new Error('flexAttention.wgsl: unbalanced braces in an unrolled loop');
+}
+
 /**
- * Unrolls the kernel's short loops over vec4 columns (`for (var c = 0u; c < D4; c++) { one
- * statement }`), so that `c` becomes a constant and the q registers and the accumulator can stay
- * in registers instead of being indexed dynamically. The text is the kernel's own, never a
- * user's; only numbers the host computed are substituted.
+ * Unrolls the kernel's loops `for (var x = 0u; x < N; x++) { body }` whose bound N is one of
+ * `counts`' names (inner loops first): each copy of the body becomes its own block with `x`
+ * replaced by the constant, so that the indices into q_reg and acc are constants: registers
+ * instead of indexed private memory (a gather per access on CPU adapters such as SwiftShader).
+ * The text is the kernel's own, never a user's; only numbers the host computed are substituted.
  */
-export function unrollColumnLoops(source: string, counts: Record<'D4' | 'DV4', number>): string {
-  const loop = /for \(var c = 0u; c < (D4|DV4); c\+\+\) \{\n(\s*)([^\n]*;)\n\s*\}/g;
-  return source.replace(loop, (_match, bound: 'D4' | 'DV4', indent: string, body: string) =>
-    Array.from({ length: counts[bound] }, (_, k) => body.replace(/\bc\b/g, `${k}u`)).join(
-      `\n${indent}`,
-    ),
-  );
+export function unrollLoops(source: string, counts: LoopCounts): string {
+  const head = /for \(var (\w+) = 0u; \1 < (\w+); \1\+\+\) \{/g;
+  const bounds: Record<string, number> = counts;
+  let out = '';
+  let copied = 0;
+  for (let match = head.exec(source); match; match = head.exec(source)) {
+    const [loop, variable, bound] = match;
+    if (!Object.hasOwn(bounds, bound)) continue;
+    const trips = bounds[bound];
+    const end = blockEnd(source, match.index + loop.length);
+    const body = unrollLoops(source.slice(match.index + loop.length, end - 1), counts);
+    const name = new RegExp(`\\b${variable}\\b`, 'g');
+    out += source.slice(copied, match.index);
+    out += Array.from({ length: trips }, (_, k) => `{${body.replace(name, `${k}u`)}}`).join(' ');
+    copied = end;
+    head.lastIndex = end;
+  }
+  return out + source.slice(copied);
 }
 
 /**
@@ -112,6 +164,8 @@ function constants(tiles: AttentionTiles, shape: AttentionShape, debug: boolean)
   const u = (name: string, value: number) => `const ${name}: u32 = ${Math.trunc(value)}u;`;
   return [
     u('TQ', tiles.TQ),
+    u('RQ', tiles.RQ),
+    u('WG', tiles.TQ / tiles.RQ),
     u('TK', tiles.TK),
     u('HEAD_DIM', shape.D),
     u('VALUE_DIM', shape.DV),
@@ -142,19 +196,45 @@ export interface AttentionOptions {
   /** false: keep the kernel's vec4 column loops rolled (to compare kernel versions in a bench). */
   unroll?: boolean;
   /** Which b * H + h to compute, as [first, first + count); every one when absent. */
-  heads?: { first: number; count: number };
+  heads?: HeadRange;
 }
 
-export async function runFlexAttention(
+/** The (b, h) pairs b * H + h in [first, first + count). */
+export interface HeadRange {
+  first: number;
+  count: number;
+}
+
+/**
+ * Attention made ready to run: pipeline, result and picture buffers, and everything a dispatch
+ * binds but its uniforms. A run dispatches it for ranges of (b, h), in any order and each range
+ * once, so that the head on screen can be computed (and drawn) before the others.
+ */
+export interface PreparedAttention extends GpuAttention {
+  /** Computes the (b, h) of `heads` as one timed stage named `stage`; resolves once it is done. */
+  dispatch(timer: StageTimer, heads: HeadRange, stage: string): Promise<void>;
+}
+
+/**
+ * The ranges to compute after the head at `first`: those before it, then those after it, each
+ * one dispatch (none when empty). With the head itself, every one of `count` pairs is covered once.
+ */
+export function rangesAround(first: number, count: number): HeadRange[] {
+  return [
+    { first: 0, count: first },
+    { first: first + 1, count: count - first - 1 },
+  ].filter((range) => range.count > 0);
+}
+
+export async function prepareFlexAttention(
   buffers: BufferSet,
-  timer: StageTimer,
   program: KernelProgram,
   shape: AttentionShape,
   qkv: { q: GPUBuffer; k: GPUBuffer; v: GPUBuffer },
   blockMask: GpuBlockMask,
   onScreen: PictureWindow,
   options: AttentionOptions = {},
-): Promise<GpuAttention> {
+): Promise<PreparedAttention> {
   const { device } = buffers;
   const debug = options.debugCounts ?? false;
   const tiles = options.tiles ?? chooseTiles(device.limits, shape);
@@ -174,12 +254,7 @@ export async function runFlexAttention(
     'read_write',
   ]);
   const unrolled =
-    (options.unroll ?? true)
-      ? unrollColumnLoops(kernelSource, {
-          D4: Math.ceil(shape.D / 4),
-          DV4: Math.ceil(shape.DV / 4),
-        })
-      : kernelSource;
+    (options.unroll ?? true) ? unrollLoops(kernelSource, loopCounts(tiles, shape)) : kernelSource;
   const code = [program.wgsl, constants(tiles, shape, debug), ATTENTION_PARAMS.wgsl, unrolled].join(
     '\n',
   );
@@ -196,7 +271,7 @@ export async function runFlexAttention(
     GPUBufferUsage.COPY_SRC,
   );
   const o = blockMask.offsets;
-  const params = ATTENTION_PARAMS.pack({
+  const params = {
     batch: shape.B,
     heads: shape.H,
     kv_heads: shape.HKV,
@@ -215,22 +290,37 @@ export async function runFlexAttention(
     picture_cols: onScreen.cols,
     picture_row_stride: onScreen.rowStride,
     picture_col_stride: onScreen.colStride,
-    first_bh: 0,
-  });
-  const uniform = buffers.uniform('attention parameters', params);
-  const group0 = bindGroup0(device, layout, [
-    uniform,
-    qkv.q,
-    qkv.k,
-    qkv.v,
-    blockMask.lists,
-    result,
-    picture,
-    counters,
-  ]);
+  };
   const group1 = programBindGroup(buffers, layout, program);
 
-  await timer.runStage('attention', [group0, group1], [{ pipeline, workgroups: [nTiles, bh] }]);
+  const dispatch = async (timer: StageTimer, heads: HeadRange, stage: string) => {
+    if (!Number.isInteger(heads.first) || heads.first < 0 || heads.first + heads.count > bh) {
+      throw new RangeError(
+        `Heads [${heads.first}, ${heads.first + heads.count}) outside [0, ${bh}).`,
+      );
+    }
+    // first_bh is a uniform, so each range needs a uniform buffer (and bind group) of its own.
+    const uniform = buffers.uniform(
+      `attention parameters from b*H+h = ${heads.first}`,
+      ATTENTION_PARAMS.pack({ ...params, first_bh: heads.first }),
+    );
+    const group0 = bindGroup0(device, layout, [
+      uniform,
+      qkv.q,
+      qkv.k,
+      qkv.v,
+      blockMask.lists,
+      result,
+      picture,
+      counters,
+    ]);
+    await timer.runStage(
+      stage,
+      [group0, group1],
+      [{ pipeline, workgroups: [nTiles, heads.count] }],
+    );
+  };
+
   return {
     result,
     lseOffset: outLength,
@@ -239,7 +329,33 @@ export async function runFlexAttention(
     counters: debug ? counters : null,
     tiles,
     tilesPerBlock,
+    dispatch,
   };
+}
+
+/** Attention for every (b, h), or for `options.heads`, in one dispatch. */
+export async function runFlexAttention(
+  buffers: BufferSet,
+  timer: StageTimer,
+  program: KernelProgram,
+  shape: AttentionShape,
+  qkv: { q: GPUBuffer; k: GPUBuffer; v: GPUBuffer },
+  blockMask: GpuBlockMask,
+  onScreen: PictureWindow,
+  options: AttentionOptions = {},
+): Promise<GpuAttention> {
+  const prepared = await prepareFlexAttention(
+    buffers,
+    program,
+    shape,
+    qkv,
+    blockMask,
+    onScreen,
+    options,
+  );
+  const heads = options.heads ?? { first: 0, count: shape.B * shape.H };
+  await prepared.dispatch(timer, heads, 'attention');
+  return prepared;
 }
 
 /** Reads out and lse back as f32. */
@@ -254,6 +370,21 @@ export async function readAttention(
   );
   // out is a view, not a copy: it can be hundreds of MiB. lse is small and gets its own buffer.
   return { out: all.subarray(0, attention.lseOffset), lse: all.slice(attention.lseOffset) };
+}
+
+/** Reads out [Q, DV] and lse [Q] of one b * H + h back, as soon as that pair is computed. */
+export async function readHeadAttention(
+  buffers: BufferSet,
+  attention: GpuAttention,
+  shape: AttentionShape,
+  bh: number,
+): Promise<{ out: Float32Array; lse: Float32Array }> {
+  const outValues = shape.Q * shape.DV;
+  const [out, lse] = await Promise.all([
+    buffers.read(attention.result, F32 * outValues, F32 * bh * outValues),
+    buffers.read(attention.result, F32 * shape.Q, F32 * (attention.lseOffset + bh * shape.Q)),
+  ]);
+  return { out: new Float32Array(out), lse: new Float32Array(lse) };
 }
 
 /** Debug build only: per (b*h, tile) the blocks visited and the mask_mod calls made. */

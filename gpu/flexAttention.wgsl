@@ -1,22 +1,30 @@
 // Block-sparse flex attention forward (docs/blockmask.md, "The attention forward pass"),
 // FlashAttention style, in f32.
 //
-// One workgroup computes TQ query rows of one query block for one (b, h); each invocation owns
-// one query row: its q vector and its output accumulator live in registers. For the query block
-// the workgroup walks the partial blocks (score_mod, then mask_mod) and then the full blocks
+// One workgroup computes TQ query rows of one query block for one (b, h), with WG = TQ / RQ
+// invocations: each invocation owns RQ query rows (row r of invocation `lane` is query
+// q_first + r * WG + lane), their q vectors and output accumulators in registers. For the query
+// block the workgroup walks the partial blocks (score_mod, then mask_mod) and then the full blocks
 // (score_mod only), as the BlockMask lists them; empty blocks are never touched. Each kv block is
-// consumed in chunks of TK keys that the workgroup stages in workgroup memory as vec4s; the
-// softmax is the online one (running max m, running sum l, rescaled accumulator), updated once
-// per chunk.
+// consumed in chunks of TK keys that the workgroup stages in workgroup memory as vec4s; each
+// invocation then computes its RQ x TK tile of scores, so every staged K and V vec4 it reads
+// feeds RQ rows (on SwiftShader, RQ = 4 made the kernel about 3x faster than v5; bench/NOTES.md,
+// v6). The softmax is the online one (running max m, running sum l, rescaled accumulator),
+// updated once per chunk.
+//
+// The host unrolls every loop written `for (var x = 0u; x < N; x++)` with N one of D4, DV4 or RQ
+// (unrollLoops in gpu/flexAttention.ts), so that every index into q_reg and acc is a constant
+// (registers, not indexed private memory) and each K or V vec4 read serves RQ rows. Unrolled
+// bodies hold no braces inside comments and declare nothing that outlives one iteration.
 //
 // For the (b, h) on screen the kernel also writes the scores it computed into the picture
 // (sampled every picture_row_stride-th query and picture_col_stride-th key); cells of skipped
 // blocks keep the -inf the host filled in, which is right because an empty block is all masked.
 //
 // The host prepends the program's WGSL (mask_mod, score_mod and its bindings in the program's bind
-// group, PROGRAM_BIND_GROUP of app/mask/types.ts), the constants TQ, TK, D4 (= ceil(D / 4)), DV4,
-// HEAD_DIM, VALUE_DIM and DEBUG_COUNTS, and the struct AttentionParams: that struct is declared
-// once, as ATTENTION_PARAMS in gpu/flexAttention.ts, which also packs the uniform from it.
+// group, PROGRAM_BIND_GROUP of app/mask/types.ts), the constants TQ, RQ, WG, TK, D4 (= ceil(D /
+// 4)), DV4, HEAD_DIM, VALUE_DIM and DEBUG_COUNTS, and the struct AttentionParams: that struct is
+// declared once, as ATTENTION_PARAMS in gpu/flexAttention.ts, which also packs the uniform from it.
 
 @group(0) @binding(0) var<uniform> ap: AttentionParams;
 @group(0) @binding(1) var<storage, read> q_in: array<f32>;
@@ -38,22 +46,49 @@ var<workgroup> v_tile: array<vec4<f32>, TK * DV4>;
 var<workgroup> shared_count: u32;
 var<workgroup> shared_block: u32;
 
-// Element e of a row of `width` floats starting at `base`, as part of a vec4 (zero past the end).
-fn load4(which: u32, base: u32, width: u32, c: u32) -> vec4<f32> {
-  var x = vec4<f32>(0.0);
-  for (var i = 0u; i < 4u; i++) {
-    let d = 4u * c + i;
-    if (d < width) {
-      if (which == 0u) {
-        x[i] = q_in[base + d];
-      } else if (which == 1u) {
-        x[i] = k_in[base + d];
-      } else {
-        x[i] = v_in[base + d];
-      }
-    }
-  }
-  return x;
+// Which of the four floats from element `first` of a row of `width` floats lie inside the row.
+fn inside4(first: u32, width: u32) -> vec4<bool> {
+  return vec4<u32>(first) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(width);
+}
+
+// Floats `first` to `first + 3` of the q row starting at `row_at`, zero past HEAD_DIM. Indices are
+// clamped to the buffer so that the last row's padding never reads out of bounds.
+fn q4(row_at: u32, first: u32) -> vec4<f32> {
+  let last = arrayLength(&q_in) - 1u;
+  let at = row_at + first;
+  let x = vec4<f32>(
+    q_in[min(at, last)],
+    q_in[min(at + 1u, last)],
+    q_in[min(at + 2u, last)],
+    q_in[min(at + 3u, last)],
+  );
+  return select(vec4<f32>(0.0), x, inside4(first, HEAD_DIM));
+}
+
+// As q4, for a key row.
+fn k4(row_at: u32, first: u32) -> vec4<f32> {
+  let last = arrayLength(&k_in) - 1u;
+  let at = row_at + first;
+  let x = vec4<f32>(
+    k_in[min(at, last)],
+    k_in[min(at + 1u, last)],
+    k_in[min(at + 2u, last)],
+    k_in[min(at + 3u, last)],
+  );
+  return select(vec4<f32>(0.0), x, inside4(first, HEAD_DIM));
+}
+
+// As q4, for a value row (VALUE_DIM floats).
+fn v4(row_at: u32, first: u32) -> vec4<f32> {
+  let last = arrayLength(&v_in) - 1u;
+  let at = row_at + first;
+  let x = vec4<f32>(
+    v_in[min(at, last)],
+    v_in[min(at + 1u, last)],
+    v_in[min(at + 2u, last)],
+    v_in[min(at + 3u, last)],
+  );
+  return select(vec4<f32>(0.0), x, inside4(first, VALUE_DIM));
 }
 
 // Writes the components of output column group c that lie inside VALUE_DIM.
@@ -66,11 +101,11 @@ fn store_out(base: u32, c: u32, o: vec4<f32>) {
   }
 }
 
-@compute @workgroup_size(TQ)
+@compute @workgroup_size(WG)
 fn attend(
   @builtin(workgroup_id) wg: vec3<u32>,
   @builtin(num_workgroups) groups: vec3<u32>,
-  @builtin(local_invocation_index) row: u32,
+  @builtin(local_invocation_index) lane: u32,
 ) {
   let tile = wg.x;
   let bh = wg.y + ap.first_bh;
@@ -84,37 +119,44 @@ fn attend(
   if (q_first >= q_stop) {
     return;
   }
-  let qi = q_first + row;
-  let row_valid = qi < q_stop;
   let counter_at = 2u * (bh * groups.x + tile);
-  let on_picture = bh == ap.picture_bh && row_valid && qi % ap.picture_row_stride == 0u;
-  let picture_row = qi / ap.picture_row_stride;
+  // Row index of query 0 of this (b, h) in out and lse.
+  let bh_rows = (b * ap.heads + h) * ap.q_len;
+  let on_picture_head = bh == ap.picture_bh;
 
-  var q_reg: array<vec4<f32>, D4>;
-  if (row_valid) {
-    let q_at = ((b * ap.heads + h) * ap.q_len + qi) * HEAD_DIM;
-    for (var c = 0u; c < D4; c++) {
-      q_reg[c] = load4(0u, q_at, HEAD_DIM, c);
+  var q_reg: array<vec4<f32>, RQ * D4>;
+  for (var r = 0u; r < RQ; r++) {
+    let qi = q_first + r * WG + lane;
+    if (qi < q_stop) {
+      for (var c = 0u; c < D4; c++) {
+        q_reg[r * D4 + c] = q4((bh_rows + qi) * HEAD_DIM, 4u * c);
+      }
     }
   }
 
   let mask_row = ((b % ap.mask_b) * ap.mask_h + (h % ap.mask_h)) * ap.n_q + q_block;
   let kv_base = (b * ap.kv_heads + kv_head) * ap.kv_len;
-  var m = NEG_BIG;
-  var l = 0.0;
-  var acc: array<vec4<f32>, DV4>;
-  var s: array<f32, TK>;
+  var m: array<f32, RQ>;
+  var l: array<f32, RQ>;
+  for (var r = 0u; r < RQ; r++) {
+    m[r] = NEG_BIG;
+  }
+  var acc: array<vec4<f32>, RQ * DV4>;
+  // The chunk's q k, then its scores (NEG_BIG where masked), then its probabilities; row r of
+  // the tile at r * TK (indexed at run time: a few accesses per score, against D + DV
+  // multiply-adds).
+  var s: array<f32, RQ * TK>;
 
   // Phase 0: partial blocks (mask_mod applied). Phase 1: full blocks (no mask_mod).
   for (var phase = 0u; phase < 2u; phase++) {
     let partial = phase == 0u;
-    if (row == 0u) {
+    if (lane == 0u) {
       shared_count = u32(lists[select(ap.off_full_num, ap.off_kv_num, partial) + mask_row]);
     }
     let count = workgroupUniformLoad(&shared_count);
     let list_at = select(ap.off_full_idx, ap.off_kv_idx, partial) + mask_row * ap.n_kv;
     for (var i = 0u; i < count; i++) {
-      if (row == 0u) {
+      if (lane == 0u) {
         shared_block = u32(lists[list_at + i]);
         if (DEBUG_COUNTS) {
           atomicAdd(&counters[counter_at], 1u);
@@ -125,68 +167,105 @@ fn attend(
       let kv_stop = min(kv_first + ap.block_kv, ap.kv_len);
       for (var c0 = kv_first; c0 < kv_stop; c0 += TK) {
         let keys = min(TK, kv_stop - c0);
-        for (var e = row; e < TK * D4; e += TQ) {
+        // Keys past the chunk's end are staged as zeros (the loops below stop at `keys`).
+        for (var e = lane; e < TK * D4; e += WG) {
           let j = e / D4;
-          var x = vec4<f32>(0.0);
-          if (j < keys) {
-            x = load4(1u, (kv_base + c0 + j) * HEAD_DIM, HEAD_DIM, e % D4);
-          }
-          k_tile[e] = x;
+          let x = k4((kv_base + c0 + j) * HEAD_DIM, 4u * (e % D4));
+          k_tile[e] = select(vec4<f32>(0.0), x, j < keys);
         }
-        for (var e = row; e < TK * DV4; e += TQ) {
+        for (var e = lane; e < TK * DV4; e += WG) {
           let j = e / DV4;
-          var x = vec4<f32>(0.0);
-          if (j < keys) {
-            x = load4(2u, (kv_base + c0 + j) * VALUE_DIM, VALUE_DIM, e % DV4);
-          }
-          v_tile[e] = x;
+          let x = v4((kv_base + c0 + j) * VALUE_DIM, 4u * (e % DV4));
+          v_tile[e] = select(vec4<f32>(0.0), x, j < keys);
         }
         workgroupBarrier();
 
-        if (row_valid) {
+        // q k for the RQ x keys tile: each staged K vec4 is read once and used by all RQ rows.
+        for (var j = 0u; j < keys; j++) {
+          // Zeroed explicitly: a var declared without initializer inside a loop may keep its
+          // value from the previous trip after translation (it did on SwiftShader).
+          var qk: array<f32, RQ>;
+          for (var r = 0u; r < RQ; r++) {
+            qk[r] = 0.0;
+          }
+          for (var c = 0u; c < D4; c++) {
+            let k_c = k_tile[j * D4 + c];
+            for (var r = 0u; r < RQ; r++) {
+              qk[r] += dot(q_reg[r * D4 + c], k_c);
+            }
+          }
+          for (var r = 0u; r < RQ; r++) {
+            s[r * TK + j] = qk[r];
+          }
+        }
+
+        // score_mod, mask_mod, the picture and the online softmax, row by row. A chunk with no
+        // allowed key leaves m, l and acc exactly as they were (m_new == m gives a correction of
+        // exactly 1, and every p is 0).
+        for (var r = 0u; r < RQ; r++) {
+          let qi = q_first + r * WG + lane;
+          let row_ok = qi < q_stop;
           var chunk_max = NEG_BIG;
+          var allowed = 0u;
           for (var j = 0u; j < keys; j++) {
             let kv = c0 + j;
-            var qk = 0.0;
-            for (var c = 0u; c < D4; c++) {
-              qk += dot(q_reg[c], k_tile[j * D4 + c]);
-            }
-            var score = score_mod(qk * ap.scale, i32(b), i32(h), i32(qi), i32(kv));
-            var allowed = true;
-            if (partial) {
-              allowed = mask_mod(i32(b), i32(h), i32(qi), i32(kv));
-              if (DEBUG_COUNTS) {
-                atomicAdd(&counters[counter_at + 1u], 1u);
-              }
-            }
-            if (on_picture && kv % ap.picture_col_stride == 0u && allowed) {
-              picture[picture_row * ap.picture_cols + kv / ap.picture_col_stride] = score;
-            }
-            if (!allowed) {
-              score = NEG_BIG;
-            }
-            s[j] = score;
-            chunk_max = max(chunk_max, score);
-          }
-          // Only a chunk with an allowed key changes the state: the rows stay exact when a
-          // whole chunk is masked.
-          if (chunk_max > NEG_BIG) {
-            let m_new = max(m, chunk_max);
-            let correction = exp(m - m_new);
-            l *= correction;
-            for (var c = 0u; c < DV4; c++) {
-              acc[c] *= correction;
-            }
-            for (var j = 0u; j < keys; j++) {
-              if (s[j] > NEG_BIG) {
-                let p = exp(s[j] - m_new);
-                l += p;
-                for (var c = 0u; c < DV4; c++) {
-                  acc[c] += p * v_tile[j * DV4 + c];
+            var score = NEG_BIG;
+            if (row_ok) {
+              let modded = score_mod(s[r * TK + j] * ap.scale, i32(b), i32(h), i32(qi), i32(kv));
+              var ok = true;
+              if (partial) {
+                ok = mask_mod(i32(b), i32(h), i32(qi), i32(kv));
+                if (DEBUG_COUNTS) {
+                  atomicAdd(&counters[counter_at + 1u], 1u);
                 }
               }
+              if (ok) {
+                score = modded;
+                allowed |= 1u << j;
+              }
             }
-            m = m_new;
+            s[r * TK + j] = score;
+            chunk_max = max(chunk_max, score);
+          }
+
+          // The picture: only its rows enter this loop, one trip per sampled key of the chunk.
+          if (on_picture_head && row_ok && qi % ap.picture_row_stride == 0u) {
+            let cell_row = (qi / ap.picture_row_stride) * ap.picture_cols;
+            let stride = ap.picture_col_stride;
+            for (var kv = (c0 + stride - 1u) / stride * stride; kv < c0 + keys; kv += stride) {
+              let j = kv - c0;
+              if (((allowed >> j) & 1u) != 0u) {
+                picture[cell_row + kv / stride] = s[r * TK + j];
+              }
+            }
+          }
+
+          let m_new = max(m[r], chunk_max);
+          let correction = select(1.0, exp(m[r] - m_new), m_new > m[r]);
+          l[r] *= correction;
+          for (var c = 0u; c < DV4; c++) {
+            acc[r * DV4 + c] *= correction;
+          }
+          m[r] = m_new;
+          for (var j = 0u; j < keys; j++) {
+            let x = s[r * TK + j];
+            let p = select(0.0, exp(x - m_new), x > NEG_BIG);
+            s[r * TK + j] = p;
+            l[r] += p;
+          }
+        }
+
+        // acc += p v: each staged V vec4 is read once and used by all RQ rows.
+        for (var j = 0u; j < keys; j++) {
+          var p: array<f32, RQ>;
+          for (var r = 0u; r < RQ; r++) {
+            p[r] = s[r * TK + j];
+          }
+          for (var c = 0u; c < DV4; c++) {
+            let v_c = v_tile[j * DV4 + c];
+            for (var r = 0u; r < RQ; r++) {
+              acc[r * DV4 + c] += p[r] * v_c;
+            }
           }
         }
         workgroupBarrier();
@@ -194,14 +273,18 @@ fn attend(
     }
   }
 
-  if (row_valid) {
-    let row_at = (b * ap.heads + h) * ap.q_len + qi;
-    // A row with no allowed key: output 0 and lse -inf, never NaN.
-    let has_keys = l > 0.0;
-    let inv = select(0.0, 1.0 / l, has_keys);
-    for (var c = 0u; c < DV4; c++) {
-      store_out(row_at * VALUE_DIM, c, acc[c] * inv);
+  for (var r = 0u; r < RQ; r++) {
+    let qi = q_first + r * WG + lane;
+    if (qi < q_stop) {
+      let row_at = bh_rows + qi;
+      // A row with no allowed key: output 0 and lse -inf, never NaN.
+      let has_keys = l[r] > 0.0;
+      let inv = select(0.0, 1.0 / l[r], has_keys);
+      for (var c = 0u; c < DV4; c++) {
+        store_out(row_at * VALUE_DIM, c, acc[r * DV4 + c] * inv);
+      }
+      let lse = select(bitcast<f32>(ap.neg_inf_bits), m[r] + log(l[r]), has_keys);
+      result[ap.lse_offset + row_at] = lse;
     }
-    result[ap.lse_offset + row_at] = select(bitcast<f32>(ap.neg_inf_bits), m + log(l), has_keys);
   }
 }

@@ -67,6 +67,11 @@ describe('the leaf modules import only what the README names', () => {
     ['gpu/zz.ts', valueImport('select', 'd3')],
     // `./` and then out: only plain `./x` paths count as the folder's own.
     ['gpu/zz.ts', typeImport('RunResult', './../app/engine/types')],
+    // cpu/: cpu/ itself, and types from app/problem; nothing else of app/, no values from it.
+    ['cpu/zz.ts', valueImport('SHAPE_FIELDS', '../app/problem')],
+    ['cpu/zz.ts', typeImport('CompiledProgram', '../app/mask/types')],
+    ['cpu/zz.ts', valueImport('flexAttention', '../app/reference')],
+    ['cpu/zz.ts', valueImport('getGpu', '../gpu/device')],
     // app/reference/: itself, app/problem, and types from app/mask/types.
     ['app/reference/zz.ts', typeImport('RunResult', '../engine/types')],
     ['app/reference/zz.ts', valueImport('compile', '../mask/compile')],
@@ -94,6 +99,8 @@ describe('the leaf modules import only what the README names', () => {
     ['gpu/zz.ts', typeImport('CompiledProgram', '../app/mask/types')],
     ['gpu/zz.ts', valueImport('uniformStruct', './uniformStruct')],
     ['gpu/zz.ts', "import shader from './blockMask.wgsl?raw';\nexport const x = shader;\n"],
+    ['cpu/zz.ts', typeImport('AttentionShape', '../app/problem')],
+    ['cpu/zz.ts', valueImport('writeModule', './wasm/moduleWriter')],
     ['app/reference/zz.ts', typeImport('AttentionShape', '../problem')],
     ['app/reference/zz.ts', valueImport('DEFAULT_SCENARIO', '../problem')],
     ['app/reference/zz.ts', typeImport('CompiledProgram', '../mask/types')],

@@ -11,7 +11,10 @@ import type {
   ShapeKey,
 } from '../problem';
 
-/** The CPU path handles sequences up to this length; past it, only the GPU path is practical. */
+/**
+ * The CPU engine handles sequences up to this length; past it, only the GPU path is practical
+ * (and the picture would need sampling, which the CPU engine does not do).
+ */
 export const CPU_MAX_LENGTH = 2048;
 
 /** How far the CPU engine lowers the shape limits: it computes sequences up to CPU_MAX_LENGTH. */
@@ -26,26 +29,34 @@ export interface CpuRunOutput {
   ms: { blockMask: number; attention: number; picture: number };
 }
 
-/** The CPU path's size limit, checked before inputs are allocated. */
-export function checkFitsCpu(shape: AttentionShape): void {
-  if (shape.Q > CPU_MAX_LENGTH || shape.KV > CPU_MAX_LENGTH) {
-    throw new RangeError(
-      `Without WebGPU, flexmask computes on the CPU, which handles Q_LEN and KV_LEN up to ${CPU_MAX_LENGTH} ` +
-        `(asked: Q_LEN=${shape.Q}, KV_LEN=${shape.KV}). Use a browser with WebGPU for longer sequences.`,
-    );
-  }
+/** Why the CPU engine cannot take this shape (its length limit), or null when it can. */
+export function cpuRefusal(shape: AttentionShape): string | null {
+  if (shape.Q <= CPU_MAX_LENGTH && shape.KV <= CPU_MAX_LENGTH) return null;
+  return (
+    `The CPU engine handles Q_LEN and KV_LEN up to ${CPU_MAX_LENGTH} ` +
+    `(asked: Q_LEN=${shape.Q}, KV_LEN=${shape.KV}). Use the GPU engine (a browser with WebGPU) ` +
+    'for longer sequences.'
+  );
 }
 
 /**
  * The whole check of a CPU run, before its inputs are drawn: the length limit, then every array
- * the reference makes against the worker's budget (CPU_RUN_BUDGET_BYTES).
+ * the CPU engine makes, on the page and in each of its `workers`, against CPU_RUN_BUDGET_BYTES.
  */
-export function checkCpuRun(shape: AttentionShape, program: CompiledProgram): void {
-  checkFitsCpu(shape);
-  checkRunBudget(shape, program, { backend: 'cpu' });
+export function checkCpuRun(
+  shape: AttentionShape,
+  program: CompiledProgram,
+  workers: number,
+): void {
+  const refusal = cpuRefusal(shape);
+  if (refusal !== null) throw new RangeError(refusal);
+  checkRunBudget(shape, program, { backend: 'cpu', cpuWorkers: workers });
 }
 
-/** The float64 reference run of one scenario: what the GPU path is checked against. */
+/**
+ * The float64 reference run of one scenario (app/reference): the oracle both engines are checked
+ * against, in unit tests and in the browser test page. No engine runs it.
+ */
 export function runOnCpu(
   program: CompiledProgram,
   shape: AttentionShape,
@@ -53,7 +64,7 @@ export function runOnCpu(
   b: number,
   h: number,
 ): CpuRunOutput {
-  checkCpuRun(shape, program);
+  checkCpuRun(shape, program, 1);
   const mask = (bb: number, hh: number, q: number, kv: number) => program.mask(bb, hh, q, kv);
   const score = program.hasScoreMod
     ? (s: number, bb: number, hh: number, q: number, kv: number) => program.score(s, bb, hh, q, kv)

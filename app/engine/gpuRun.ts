@@ -1,8 +1,10 @@
 import { buildBlockMask, readBlockMask } from '../../gpu/blockMask';
 import {
+  prepareFlexAttention,
+  rangesAround,
   readAttention,
   readCounters,
-  runFlexAttention,
+  readHeadAttention,
   type AttentionTiles,
 } from '../../gpu/flexAttention';
 import type {
@@ -15,14 +17,14 @@ import type {
 } from '../problem';
 import { BufferSet } from '../../gpu/resources';
 import { exclusive, withErrorScopes } from '../../gpu/runScope';
-import { StageTimer } from '../../gpu/timing';
+import { StageTimer, type MeasuredStage } from '../../gpu/timing';
 import { runHeadPicture } from '../../gpu/headPicture';
 import { allowedMayBeNegInf } from '../reference/headPicture';
 import type { CompiledProgram } from '../mask/types';
 import { throwIfAborted } from '../async/abort';
 import { checkRunBudget } from './memoryBudget';
 import { maskSizes } from './shape';
-import type { RunOptions, StageTiming } from './types';
+import type { RunOptions, Stage, StageTiming } from './types';
 
 export interface GpuRunOutput {
   blockMask: BlockMaskData;
@@ -42,10 +44,43 @@ export interface GpuRunOptions extends RunOptions {
   unroll?: boolean;
   /** false: build the BlockMask without subgroup operations even where the device has them. */
   subgroups?: boolean;
+  /** Called once the (b, h) on screen is computed and drawn, before any other head is. */
+  onHeadPicture?: (head: HeadPictureReady) => void;
+}
+
+/** What a run knows once the (b, h) on screen is done: all a page needs to draw it. */
+export interface HeadPictureReady {
+  blockMask: BlockMaskData;
+  picture: HeadPicture;
+  /** out [Q, DV] and lse [Q] of the (b, h) on screen. */
+  headOutputs: AttentionOutputs;
+}
+
+/** Progress while attention runs: from 0.1 (none done) to 0.95 (all `total` (b, h) done). */
+function attentionProgress(done: number, total: number): number {
+  return 0.1 + (0.85 * done) / total;
 }
 
 /**
- * compile (done) -> BlockMask -> attention -> picture, on the GPU, then everything read back.
+ * One timing per stage, in the order the stages ran. A stage run as several passes (attention,
+ * one per range of heads, timed as 'attention', 'attention:<first>', ...) reports their sum.
+ */
+function stageTimings(measured: MeasuredStage[]): StageTiming[] {
+  const timings: StageTiming[] = [];
+  for (const t of measured) {
+    const name = t.name.split(':')[0];
+    const stage: Stage = name === 'blockMask' || name === 'attention' ? name : 'picture';
+    const seen = timings.find((s) => s.stage === stage);
+    if (seen) seen.ms += t.ms;
+    else timings.push({ stage, ms: t.ms, source: t.source });
+  }
+  return timings;
+}
+
+/**
+ * compile (done) -> BlockMask -> attention of the (b, h) on screen -> its picture -> attention of
+ * the other heads, on the GPU, then everything read back. The picture needs only its own head, so
+ * it is handed to `onHeadPicture` before the other heads are dispatched.
  * The run's buffers are checked against the device and the budget before any is created; runs on
  * one device take turns, and each runs inside error scopes, so that a dispatch the GPU rejected
  * (or a lost device) fails the run with a GpuRunError rather than returning zeros.
@@ -102,44 +137,51 @@ async function runStages(
       { subgroups: options.subgroups },
     );
     throwIfAborted(signal);
-    onProgress?.(0.3, 'attention');
-    const attention = await runFlexAttention(
-      buffers,
-      timer,
-      program,
-      shape,
-      qkv,
-      gpuMask,
-      onScreen,
-      {
-        debugCounts: options.debugCounts,
-        tiles: options.tiles,
-        unroll: options.unroll,
-      },
-    );
+    // Read now, not at the end: the page draws the blocks view from it with the first picture.
+    const blockMask = await readBlockMask(buffers, gpuMask);
     throwIfAborted(signal);
-    onProgress?.(0.8, 'picture');
+    const bhCount = shape.B * shape.H;
+    onProgress?.(attentionProgress(0, bhCount), 'attention');
+    const attention = await prepareFlexAttention(buffers, program, shape, qkv, gpuMask, onScreen, {
+      debugCounts: options.debugCounts,
+      tiles: options.tiles,
+      unroll: options.unroll,
+    });
+    const onScreenBh = onScreen.b * shape.H + onScreen.h;
+    await attention.dispatch(timer, { first: onScreenBh, count: 1 }, 'attention');
+    throwIfAborted(signal);
+    onProgress?.(attentionProgress(1, bhCount), 'picture');
     // The mask picture comes from the scores; mask_mod only where a -inf may not mean masked.
     const negInf = allowedMayBeNegInf(inputs, shape, onScreen, program.hasScoreMod);
     const cells = await runHeadPicture(buffers, timer, shape, attention, program, negInf);
     throwIfAborted(signal);
-    const [blockMask, outputs, counters] = await Promise.all([
-      readBlockMask(buffers, gpuMask),
+    const picture = { ...onScreen, scores: cells.scores, probs: cells.probs, mask: cells.mask };
+    const others = rangesAround(onScreenBh, bhCount);
+    if (options.onHeadPicture && others.length > 0) {
+      const headOutputs = await readHeadAttention(buffers, attention, shape, onScreenBh);
+      throwIfAborted(signal);
+      options.onHeadPicture({ blockMask, picture, headOutputs });
+    }
+    let done = 1;
+    for (const range of others) {
+      throwIfAborted(signal);
+      onProgress?.(attentionProgress(done, bhCount), 'attention');
+      await attention.dispatch(timer, range, `attention:${range.first}`);
+      done += range.count;
+    }
+    throwIfAborted(signal);
+    const [outputs, counters] = await Promise.all([
       readAttention(buffers, attention, shape),
       options.debugCounts
-        ? readCounters(buffers, attention, shape.B * shape.H * gpuMask.nQ * attention.tilesPerBlock)
+        ? readCounters(buffers, attention, bhCount * gpuMask.nQ * attention.tilesPerBlock)
         : Promise.resolve(null),
     ]);
-    const timings: StageTiming[] = (await timer.results()).map((t) => ({
-      stage: t.name === 'blockMask' || t.name === 'attention' ? t.name : 'picture',
-      ms: t.ms,
-      source: t.source,
-    }));
+    const timings = stageTimings(await timer.results());
     onProgress?.(1, 'picture');
     return {
       blockMask,
       outputs,
-      picture: { ...onScreen, scores: cells.scores, probs: cells.probs, mask: cells.mask },
+      picture,
       timings,
       counters,
       tiles: attention.tiles,

@@ -9,7 +9,7 @@ import {
   runBytes,
   type BudgetProgram,
 } from './memoryBudget';
-import type { AttentionShape } from '../problem';
+import { inputBytes, type AttentionShape } from '../problem';
 
 const GIB = 1 << 30;
 /** A discrete GPU's limits: 2 GiB per binding, as in the issue's report. */
@@ -103,13 +103,16 @@ describe('runBytes', () => {
     expect(runBytes(shape({}), heavy, { backend: 'gpu' }).total - light).toBe((1 << 22) - 4);
   });
 
-  it('a CPU run counts float64 outputs and the whole float64 picture', () => {
+  it('a CPU run counts float32 outputs, the whole picture and every worker’s copy of the inputs', () => {
     const s = shape({ Q: 100, KV: 50 });
-    const bytes = runBytes(s, program, { backend: 'cpu' });
+    const bytes = runBytes(s, program, { backend: 'cpu', cpuWorkers: 3 });
     const byName = Object.fromEntries(bytes.items.map((i) => [i.what, i.bytes]));
-    expect(byName['out and lse (float64)']).toBe(8 * 100 * 9 * 8);
-    expect(byName['the score and probability pictures (float64)']).toBe(100 * 50 * 17);
+    expect(byName['out and lse']).toBe(8 * 100 * 9 * 4);
+    expect(byName['the score, probability and mask pictures']).toBe(100 * 50 * 9);
+    expect(byName["the workers' copies of q, k and v (3 workers)"]).toBe(3 * inputBytes(s));
     expect(bytes.budget).toBe(CPU_RUN_BUDGET_BYTES);
+    const oneWorker = runBytes(s, program, { backend: 'cpu', cpuWorkers: 1 }).total;
+    expect(bytes.total - oneWorker).toBeGreaterThanOrEqual(2 * inputBytes(s));
   });
 });
 
@@ -168,7 +171,7 @@ describe('checkRunBudget', () => {
     const s = shape({ B: 8, H: 64, HKV: 64, Q: 2048, KV: 2048, D: 64, DV: 64 });
     const error = thrown(() => checkRunBudget(s, program, { backend: 'cpu' }));
     expect(error).toBeInstanceOf(MemoryBudgetError);
-    expect(error.message).toContain('of memory in the CPU worker in all');
+    expect(error.message).toContain("of memory on the page and in the CPU engine's workers in all");
     expect(error.message).toContain("flexmask's budget of 512.0 MiB per run");
   });
 

@@ -26,8 +26,8 @@ import { inputBytes, pictureWindow, type AttentionShape } from '../problem';
 export const GPU_RUN_BUDGET_BYTES = 1 << 30;
 
 /**
- * The most one CPU run may hold in its Web Worker. Smaller than the GPU's: the float64 reference
- * keeps float64 outputs and a float64 picture, and a worker shares the tab's memory.
+ * The most one CPU run may hold, on the page and in the CPU engine's workers together. Smaller
+ * than the GPU's: every byte of it is the tab's own memory, and each worker copies the inputs.
  */
 export const CPU_RUN_BUDGET_BYTES = 512 << 20;
 
@@ -69,6 +69,8 @@ export interface RunBytesOptions {
   debugCounts?: boolean;
   /** GPU: query rows per attention tile, when a caller fixes it (else the kernel's default). */
   tileRows?: number;
+  /** CPU: the engine's workers, each of which holds a copy of the inputs (1 when absent). */
+  cpuWorkers?: number;
 }
 
 /** The device limits a GPU run is checked against. */
@@ -89,7 +91,6 @@ export class MemoryBudgetError extends Error {
 }
 
 const F32 = 4;
-const F64 = 8;
 const I32 = 4;
 /** The kernels' own uniforms: BlockMask 64 B, attention 96 B, picture 48 B, the empty program 32 B. */
 const KERNEL_UNIFORM_BYTES = 256;
@@ -108,7 +109,6 @@ export function runBytes(
   const nKV = Math.ceil(KV / shape.blockKV);
   const lists = listOffsets({ ...mask, Q, KV, blockQ: shape.blockQ, blockKV: shape.blockKV });
   const gpu = options.backend === 'gpu';
-  const value = gpu ? F32 : F64;
   const item = (what: string, bytes: number, use: BufferUse, knobs: Knob[]): BudgetItem => ({
     what,
     bytes,
@@ -136,7 +136,7 @@ export function runBytes(
       'Dv',
     ]),
   ];
-  const outBytes = B * H * Q * (DV + 1) * value;
+  const outBytes = B * H * Q * (DV + 1) * F32;
   const blockMaskBytes = lists.total * I32;
   const programItems = [
     item('the program parameters', align16(program.paramWords.byteLength), 'uniform', ['params']),
@@ -180,20 +180,42 @@ export function runBytes(
     return summed('gpu', items, GPU_RUN_BUDGET_BYTES);
   }
 
-  // The float64 reference (app/reference): float64 out, lse and picture over every cell of the
-  // viewed (b, h), and per-block scratch while it builds the BlockMask.
+  // The CPU engine (app/engine/cpuEngine.ts): the page holds the inputs, float32 out and lse, the
+  // BlockMask and the picture; each of its workers holds its own copy of q, k and v (posted, not
+  // shared: no SharedArrayBuffer), the kernel's copy of one kv head and its tiles, and the rows of
+  // the items it is working on.
+  const workers = Math.max(1, options.cpuWorkers ?? 1);
+  const rowsOut = shape.blockQ * B * H * (DV + 1) * F32;
+  const kernelBytes =
+    KV * (D + DV) * F32 +
+    shape.blockQ * (D + DV + shape.blockKV + 2) * F32 +
+    nKV * shape.blockQ * shape.blockKV;
+  const cells = Q * KV;
   const items = [
     ...inputs,
-    item('out and lse (float64)', outBytes, 'other', ['B', 'H', 'Q_LEN', 'Dv']),
-    item('the BlockMask', blockMaskBytes + nQ * nKV * (I32 + 2), 'other', [
+    item(
+      `the workers' copies of q, k and v (${workers} worker${workers === 1 ? '' : 's'})`,
+      workers * inputBytes(shape),
+      'other',
+      ['B', 'H', 'Hkv', 'Q_LEN', 'KV_LEN', 'D', 'Dv'],
+    ),
+    item('out and lse', outBytes, 'other', ['B', 'H', 'Q_LEN', 'Dv']),
+    item('the BlockMask', blockMaskBytes + mask.B * mask.H * nQ * nKV, 'other', [
       'Q_LEN',
       'KV_LEN',
       'blocks',
     ]),
-    item('the score and probability pictures (float64)', Q * KV * (2 * F64 + 1), 'other', [
+    item('the score, probability and mask pictures', cells * (2 * F32 + 1), 'other', [
       'Q_LEN',
       'KV_LEN',
     ]),
+    // Two items in flight per worker, each with its rows of every head and of the picture.
+    item(
+      "the workers' kernels and rows in flight",
+      workers * (kernelBytes + 2 * (rowsOut + shape.blockQ * KV * (2 * F32 + 1))),
+      'other',
+      ['B', 'H', 'KV_LEN', 'D', 'Dv', 'blocks'],
+    ),
     ...programItems,
   ];
   return summed('cpu', items, CPU_RUN_BUDGET_BYTES);
@@ -264,7 +286,8 @@ export function budgetAdvice(items: BudgetItem[]): string {
 export function checkTotal(bytes: RunBytes): void {
   if (bytes.total <= bytes.budget) return;
   const largest = [...bytes.items].sort((a, b) => b.bytes - a.bytes).slice(0, 3);
-  const where = bytes.backend === 'gpu' ? 'GPU memory' : 'memory in the CPU worker';
+  const where =
+    bytes.backend === 'gpu' ? 'GPU memory' : "memory on the page and in the CPU engine's workers";
   const times = (bytes.total / bytes.budget).toFixed(1);
   const advice = budgetAdvice(largest);
   throw new MemoryBudgetError(

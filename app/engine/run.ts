@@ -1,4 +1,4 @@
-import { describeAdapter, getGpu } from '../../gpu/device';
+import { describeAdapter, getGpu, type GpuAvailability, type GpuContext } from '../../gpu/device';
 import type { CompiledProgram } from '../mask/types';
 import {
   shapeOf,
@@ -6,22 +6,19 @@ import {
   pictureWindow,
   type AttentionInputs,
   type AttentionShape,
+  type PictureWindow,
 } from '../problem';
 import { throwIfAborted } from '../async/abort';
-import { blockSummary, checkCpuRun } from './cpuRun';
-import type { CpuRequest, CpuResponse } from './cpuProtocol';
+import { blockSummary, checkCpuRun, cpuRefusal } from './cpuRun';
+import { calibrateEngines } from './calibration';
+import { decideEngine, type EngineDecision, type EnginePreference } from './engineChoice';
+import { describeCpuEngine, runOnCpuEngine } from './cpuEngine';
+import { cpuWorkerCount } from './cpu/pool';
 import { runOnGpu } from './gpuRun';
 import { runInputs } from './inputs';
 import { checkRunBudget } from './memoryBudget';
 import { checkShape } from './shape';
 import type { RunOptions, RunResult } from './types';
-
-/**
- * Wall time the page waits for the CPU worker. The reference is float64 JavaScript: the largest
- * run the CPU budget admits takes tens of seconds; past this something is wrong, and the page
- * says so instead of waiting forever.
- */
-export const CPU_DEADLINE_MS = 120_000;
 
 function checkUploaded(shape: AttentionShape, uploaded: Partial<AttentionInputs> | null): void {
   const expect = (name: string, got: Float32Array | undefined, dims: number[]) => {
@@ -38,11 +35,36 @@ function checkUploaded(shape: AttentionShape, uploaded: Partial<AttentionInputs>
   expect('v', uploaded?.v, [shape.B, shape.HKV, shape.KV, shape.DV]);
 }
 
+/** The engine for this run (engineChoice.ts), calibrating first on a software adapter. */
+async function chooseEngine(
+  gpu: GpuAvailability,
+  shape: AttentionShape,
+  preference: EnginePreference,
+): Promise<EngineDecision> {
+  const cpuRefuses = cpuRefusal(shape);
+  if (gpu.kind === 'none') {
+    return decideEngine({ gpu, preference, calibration: null, cpuRefuses });
+  }
+  const adapter = describeAdapter(gpu.context.info);
+  const software = gpu.context.info.isFallbackAdapter;
+  // Only an automatic choice on a software adapter needs to know which engine is faster.
+  const calibration =
+    software && preference === 'auto' && cpuRefuses === null
+      ? await calibrateEngines(gpu.context, adapter)
+      : null;
+  return decideEngine({
+    gpu: { kind: 'gpu', adapter, software },
+    preference,
+    calibration,
+    cpuRefuses,
+  });
+}
+
 /**
- * Runs one scenario: BlockMask, attention and the picture of the chosen (b, h), on the GPU when
- * WebGPU gives a device, else with the float64 reference in a Web Worker. Same result either way.
- * The run's memory is checked (memoryBudget.ts) before any input is drawn or buffer created, and
- * random inputs are drawn off the main thread.
+ * Runs one scenario: BlockMask, attention and the picture of the chosen (b, h), on the GPU engine
+ * or on the CPU engine (cpuEngine.ts: WebAssembly in workers), whichever `chooseEngine` picks.
+ * Same result either way. The run's memory is checked (memoryBudget.ts) before any input is drawn
+ * or buffer created, and random inputs are drawn off the main thread.
  */
 export async function runScenario(
   scenario: Scenario,
@@ -54,95 +76,90 @@ export async function runScenario(
   checkShape(shape);
   const gpu = await getGpu();
   throwIfAborted(options.signal);
-  // Sizes are checked before any input is drawn: a huge shape fails fast with a clear message.
-  if (gpu.kind === 'gpu') {
-    checkRunBudget(shape, program, { backend: 'gpu', limits: gpu.context.device.limits });
-  } else {
-    checkCpuRun(shape, program);
-  }
-  checkUploaded(shape, uploaded);
+  const decision = await chooseEngine(gpu, shape, options.engine ?? 'auto');
+  throwIfAborted(options.signal);
   const onScreen = pictureWindow(shape, scenario.b, scenario.h);
-
-  if (gpu.kind === 'gpu') {
-    const inputs = await runInputs(shape, scenario.seed, uploaded, options.signal);
-    throwIfAborted(options.signal);
-    const run = await runOnGpu(gpu.context.device, program, shape, inputs, onScreen, options);
-    return {
-      backend: 'gpu',
-      backendDetail: describeAdapter(gpu.context.info),
-      shape,
-      blockMask: run.blockMask,
-      inputs,
-      outputs: run.outputs,
-      picture: run.picture,
-      timings: run.timings,
-      ...blockSummary(run.blockMask, shape),
-    };
+  if (decision.engine === 'gpu' && gpu.kind === 'gpu') {
+    // Sizes are checked before any input is drawn: a huge shape fails fast with a clear message.
+    checkRunBudget(shape, program, { backend: 'gpu', limits: gpu.context.device.limits });
+    checkUploaded(shape, uploaded);
+    return runGpuEngine(gpu.context, program, shape, uploaded, scenario.seed, onScreen, {
+      ...options,
+      engineReason: decision.reason,
+    });
   }
-
-  options.onProgress?.(0.05, 'blockMask');
-  const cpu = await runInWorker(
+  checkCpuRun(shape, program, cpuWorkerCount());
+  checkUploaded(shape, uploaded);
+  const cpu = await runOnCpuEngine(
     {
       source: program.source,
+      program,
       shape,
       uploaded: uploaded ?? {},
       seed: scenario.seed,
       b: onScreen.b,
       h: onScreen.h,
     },
-    options.signal,
+    options,
   );
+  if (!cpu.picture) throw new Error('The CPU engine returned no picture.');
   options.onProgress?.(1, 'picture');
   return {
     backend: 'cpu',
-    backendDetail: gpu.reason,
+    backendDetail: describeCpuEngine(cpu.workers, cpu.relaxedSimd),
+    engineReason: decision.reason,
     shape,
-    blockMask: cpu.result.blockMask,
+    blockMask: cpu.blockMask,
     inputs: cpu.inputs,
-    outputs: cpu.result.outputs,
-    picture: cpu.result.picture,
+    outputs: cpu.outputs,
+    picture: cpu.picture,
     timings: [
-      { stage: 'blockMask', ms: cpu.result.ms.blockMask, source: 'wall' },
-      { stage: 'attention', ms: cpu.result.ms.attention, source: 'wall' },
-      { stage: 'picture', ms: cpu.result.ms.picture, source: 'wall' },
+      { stage: 'blockMask', ms: cpu.ms.blockMask, source: 'wall' },
+      { stage: 'attention', ms: cpu.ms.attention, source: 'wall' },
+      { stage: 'picture', ms: cpu.ms.picture, source: 'wall' },
     ],
-    ...blockSummary(cpu.result.blockMask, shape),
+    ...blockSummary(cpu.blockMask, shape),
   };
 }
 
-/** Runs the reference in a fresh worker; aborting, or the deadline, terminates it at once. */
-function runInWorker(request: CpuRequest, signal: AbortSignal | undefined) {
-  return new Promise<Extract<CpuResponse, { ok: true }>>((resolve, reject) => {
-    const worker = new Worker(new URL('./cpuWorker.ts', import.meta.url), { type: 'module' });
-    const finish = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', stop);
-      worker.terminate();
-    };
-    const stop = () => {
-      finish();
-      reject(new DOMException('The run was cancelled.', 'AbortError'));
-    };
-    const timer = setTimeout(() => {
-      finish();
-      reject(
-        new Error(
-          `The CPU run did not finish within its deadline of ${CPU_DEADLINE_MS / 1000} s. ` +
-            'Lower B, H, Q_LEN or KV_LEN, or use a browser with WebGPU.',
-        ),
-      );
-    }, CPU_DEADLINE_MS);
-    signal?.addEventListener('abort', stop, { once: true });
-    worker.onmessage = (event: MessageEvent<CpuResponse>) => {
-      finish();
-      if (event.data.ok) resolve(event.data);
-      else reject(new Error(event.data.message));
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      finish();
-      reject(new Error(`The CPU worker failed: ${event.message}`));
-    };
-    worker.postMessage(request);
+async function runGpuEngine(
+  context: GpuContext,
+  program: CompiledProgram,
+  shape: AttentionShape,
+  uploaded: Partial<AttentionInputs> | null,
+  seed: number,
+  onScreen: PictureWindow,
+  options: RunOptions & { engineReason: string },
+): Promise<RunResult> {
+  const inputs = await runInputs(shape, seed, uploaded, options.signal);
+  throwIfAborted(options.signal);
+  const backendDetail = describeAdapter(context.info);
+  const { onPicture, engineReason } = options;
+  const run = await runOnGpu(context.device, program, shape, inputs, onScreen, {
+    ...options,
+    // The head on screen is drawn while the other heads are computed.
+    onHeadPicture: onPicture
+      ? (head) =>
+          onPicture({
+            backend: 'gpu',
+            backendDetail,
+            engineReason,
+            shape,
+            ...head,
+            ...blockSummary(head.blockMask, shape),
+          })
+      : undefined,
   });
+  return {
+    backend: 'gpu',
+    backendDetail,
+    engineReason,
+    shape,
+    blockMask: run.blockMask,
+    inputs,
+    outputs: run.outputs,
+    picture: run.picture,
+    timings: run.timings,
+    ...blockSummary(run.blockMask, shape),
+  };
 }

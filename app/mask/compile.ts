@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, type CompileLimits } from './limits';
 import { parse } from './parser';
 import { exportPytorch } from './pytorchExport';
 import type { CompiledProgram, PytorchExportShape } from './types';
+import { buildTileFunction, maskTileOf, scoreTileOf } from './tile';
 import { emitWgsl, paramVec4Count } from './wgsl';
 import { emitWgslBounds } from './wgslBounds';
 
@@ -153,6 +154,8 @@ export function programFromData(data: CompiledData): CompiledProgram {
     tensorWords: data.tensorWords,
     mask: maskFn ? (b, h, q, kv) => maskFn(0, b, h, q, kv) !== 0 : () => true,
     score: scoreFn ? (s, b, h, q, kv) => scoreFn(s, b, h, q, kv) : (s) => s,
+    maskTile: maskTileOf(program.mask ? buildTileFunction(program.mask, program, 'f32') : null),
+    scoreTile: scoreTileOf(program.score ? buildTileFunction(program.score, program, 'f64') : null),
     pytorchExport: (shape: PytorchExportShape) => exportPytorch(program, shape),
     printed: program.printed,
   };

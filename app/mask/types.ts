@@ -101,6 +101,36 @@ export interface CompiledProgram {
   /** Applies score_mod (identity when there is none). Computes in float64. */
   score(score: number, b: number, h: number, qIdx: number, kvIdx: number): number;
   /**
+   * `mask` over a tile, the tile back end (tile.ts): for r < rows and c < cols, writes
+   * out[r * stride + c] = 1 where mask_mod(b, h, q0 + r, kv0 + c) allows, else 0. Equal to `mask`
+   * cell by cell, at a fraction of the cost per cell.
+   */
+  maskTile(
+    b: number,
+    h: number,
+    q0: number,
+    rows: number,
+    kv0: number,
+    cols: number,
+    out: Uint8Array,
+    stride: number,
+  ): void;
+  /**
+   * `score` over a tile, in place: for r < rows and c < cols, the cell s = scores[offset +
+   * r * stride + c] becomes score(s, b, h, q0 + r, kv0 + c), rounded to f32 by the store.
+   */
+  scoreTile(
+    scores: Float32Array,
+    offset: number,
+    stride: number,
+    b: number,
+    h: number,
+    q0: number,
+    rows: number,
+    kv0: number,
+    cols: number,
+  ): void;
+  /**
    * Readable PyTorch code: the program as flexmask ran it and the calls for this shape; or why
    * the export is refused (code that never ran and that flexmask could not check).
    */

@@ -3,9 +3,9 @@
  * axes. The components draw a FigureSpec on screen and the exports draw the same spec into PNG
  * and SVG, so the downloaded picture is the one on screen.
  */
-import type { RunResult } from '../engine/types';
 import type { BlockMaskData, ViewName } from '../problem';
 import { figureSubtitle, nameToTitle } from './figureTitle';
+import { headOutputs, type ShownRun } from './shownRun';
 
 export type ColourMapName = 'viridis' | 'cividis' | 'plasma' | 'blues' | 'rdbu' | 'blocks';
 
@@ -118,7 +118,8 @@ function axis(label: string, tickPrefix: string, cells: number, stride: number, 
 }
 
 export interface FigureInputs {
-  result: RunResult;
+  /** A finished run, or the picture of the run in flight. */
+  result: ShownRun;
   view: ViewName;
   /** The program's name (attention-gym's `name`), e.g. `causal_and_padding`. */
   name: string;
@@ -208,9 +209,8 @@ export function buildFigure({
       };
     }
     case 'output': {
-      const { Q, DV, H } = shape;
-      const start = (sv.b * H + sv.h) * Q * DV;
-      const values = result.outputs.out.subarray(start, start + Q * DV);
+      const { Q, DV } = shape;
+      const values = headOutputs(result).out;
       const [lo, hi] = finiteExtent(values);
       const bound = Math.max(Math.abs(lo), Math.abs(hi), 1e-12);
       const rows = axis('Query Tokens', 'Q', Q, 1, Q);

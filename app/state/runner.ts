@@ -11,6 +11,7 @@ import { codeProblem, shapeProblem, type AttentionInputs, type Scenario } from '
 import {
   compileFailed,
   compileSucceeded,
+  picturePreviewed,
   runFailed,
   runProgress,
   runStarted,
@@ -47,15 +48,18 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
-/** The parts of the state that change the result (the view name only changes the picture). */
+/**
+ * The parts of the state that change the result (the view name only changes the picture; the
+ * engine changes where it is computed, and the user who picks one wants to see it run).
+ */
 function runInputs(state: PlaygroundState) {
-  return { scenario: state.scenario, uploads: state.uploads };
+  return { scenario: state.scenario, uploads: state.uploads, engine: state.enginePreference };
 }
 
 function sameInputs(a: ReturnType<typeof runInputs>, b: ReturnType<typeof runInputs>): boolean {
   const keys = Object.keys(a.scenario) as (keyof Scenario)[];
   const sameScenario = keys.every((k) => k === 'view' || a.scenario[k] === b.scenario[k]);
-  return sameScenario && a.uploads === b.uploads;
+  return sameScenario && a.uploads === b.uploads && a.engine === b.engine;
 }
 
 /** Starts the loop; returns a function that stops it and aborts any run in flight. */
@@ -151,8 +155,12 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
     deps
       .runScenario(scenario, program, uploaded, {
         signal: runControl.signal,
+        engine: state.enginePreference,
         onProgress: (fraction, stage) => {
           if (!runControl.signal.aborted) runProgress(fraction, stage, store);
+        },
+        onPicture: (preview) => {
+          if (!runControl.signal.aborted) picturePreviewed(preview, scenario, store);
         },
       })
       .then(

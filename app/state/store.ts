@@ -7,7 +7,8 @@
  * runner, the URL code and tests call them without React.
  */
 import { createStore } from 'zustand/vanilla';
-import type { RunResult, Stage } from '../engine/types';
+import type { PicturePreview, RunResult, Stage } from '../engine/types';
+import { ENGINE_PREFERENCES, type EnginePreference } from '../engine/engineChoice';
 import type { CompiledProgram, SourceSpan } from '../mask/types';
 import type { Layout } from '../tensors/layout';
 import type { Tensor } from '../tensors/tensor';
@@ -56,6 +57,11 @@ export interface ScenarioSlice {
    * the device is known. The shape fields and the link checks both read it.
    */
   shapeLimits: ShapeLimits;
+  /**
+   * Which engine runs (engineChoice.ts): 'auto', or one the user forced. A property of this
+   * browser, not of the scenario: no link carries it; it is kept in localStorage.
+   */
+  enginePreference: EnginePreference;
 }
 
 export interface ZoomTransform {
@@ -91,8 +97,21 @@ export interface InteractionSlice {
 export interface RunSlice {
   status: RunStatus;
   progress: { fraction: number; stage: Stage } | null;
+  /**
+   * Counts the runs started on this page (each edit starts one). The figure tags what it paints
+   * with the generation of the run that produced it, so tests and the latency bench can tell a
+   * new run's picture from an old one's.
+   */
+  runGeneration: number;
+  /**
+   * The run in flight's picture of the (b, h) on screen, drawn before its other heads are done;
+   * null once that run lands, fails or is replaced, so no part of a stopped run stays on screen.
+   */
+  preview: { run: PicturePreview; scenario: Scenario; generation: number } | null;
   /** The last successful run and the scenario and program that produced it. */
   result: RunResult | null;
+  /** The generation of the run that produced `result` (0 before the first). */
+  resultGeneration: number;
   resultScenario: Scenario | null;
   /** The compiled program that produced `result` (teaching panels read it; never recompiled). */
   resultProgram: CompiledProgram | null;
@@ -120,12 +139,24 @@ export type PlaygroundState = ScenarioSlice & InteractionSlice & RunSlice & Link
 
 export const IDENTITY_ZOOM: ZoomTransform = { k: 1, x: 0, y: 0 };
 
+const ENGINE_STORAGE_KEY = 'flexmask.engine';
+
+function storedEnginePreference(): EnginePreference {
+  try {
+    const stored = globalThis.localStorage?.getItem(ENGINE_STORAGE_KEY);
+    return ENGINE_PREFERENCES.find((p) => p === stored) ?? 'auto';
+  } catch {
+    return 'auto'; // storage denied (a sandboxed embed)
+  }
+}
+
 function initialState(scenario: Scenario): PlaygroundState {
   return {
     scenario,
     uploads: { q: null, k: null, v: null },
     uploadErrors: { q: null, k: null, v: null },
     shapeLimits: SHAPE_MAXIMA,
+    enginePreference: storedEnginePreference(),
     zoom: IDENTITY_ZOOM,
     hover: null,
     galleryQuery: '',
@@ -133,7 +164,10 @@ function initialState(scenario: Scenario): PlaygroundState {
     presetCard: null,
     status: 'idle',
     progress: null,
+    runGeneration: 0,
+    preview: null,
     result: null,
+    resultGeneration: 0,
     resultScenario: null,
     resultProgram: null,
     program: null,
@@ -179,6 +213,19 @@ export function setShape(
     scenario.h = Math.min(scenario.h, scenario.H - 1);
     return { scenario };
   });
+}
+
+/** Forces an engine (or goes back to 'auto') and remembers it in this browser. */
+export function setEnginePreference(
+  enginePreference: EnginePreference,
+  store: PlaygroundStore = playground,
+): void {
+  store.setState({ enginePreference });
+  try {
+    globalThis.localStorage?.setItem(ENGINE_STORAGE_KEY, enginePreference);
+  } catch {
+    // Storage denied: the choice lasts this page.
+  }
 }
 
 /** The device's shape limits, once known (a device only ever lowers the table's maxima). */
@@ -307,7 +354,12 @@ export function showPresetCard(id: string | null, store: PlaygroundStore = playg
 // ---------------------------------------------------------------- run slice
 
 export function runStarted(store: PlaygroundStore = playground): void {
-  store.setState({ status: 'running', progress: null });
+  store.setState((s) => ({
+    status: 'running',
+    progress: null,
+    preview: null,
+    runGeneration: s.runGeneration + 1,
+  }));
 }
 
 export function runProgress(
@@ -327,7 +379,29 @@ export function compileSucceeded(
 
 /** Keeps the last result on screen: a typo must not blank the picture. */
 export function compileFailed(problem: CompileProblem, store: PlaygroundStore = playground): void {
-  store.setState({ compileError: problem, status: 'error', progress: null });
+  store.setState({ compileError: problem, status: 'error', progress: null, preview: null });
+}
+
+/** A new picture size starts unzoomed; the same size as the picture on screen keeps its place. */
+function zoomFor(state: PlaygroundState, next: PicturePreview | RunResult) {
+  const shown = state.preview?.run ?? state.result;
+  const sameSize =
+    shown !== null &&
+    shown.picture.rows === next.picture.rows &&
+    shown.picture.cols === next.picture.cols;
+  return sameSize ? {} : { zoom: IDENTITY_ZOOM, hover: null };
+}
+
+/** The run in flight has drawn the (b, h) on screen; it keeps running for the other heads. */
+export function picturePreviewed(
+  preview: PicturePreview,
+  scenario: Scenario,
+  store: PlaygroundStore = playground,
+): void {
+  store.setState((s) => ({
+    preview: { run: preview, scenario, generation: s.runGeneration },
+    ...zoomFor(s, preview),
+  }));
 }
 
 export function runSucceeded(
@@ -336,23 +410,19 @@ export function runSucceeded(
   program: CompiledProgram,
   store: PlaygroundStore = playground,
 ): void {
-  const previous = store.getState().result;
-  const sameSize =
-    previous !== null &&
-    previous.picture.rows === result.picture.rows &&
-    previous.picture.cols === result.picture.cols;
-  store.setState({
+  store.setState((s) => ({
     result,
+    resultGeneration: s.runGeneration,
     resultScenario: scenario,
     resultProgram: program,
+    preview: null,
     status: 'done',
     progress: null,
     runError: null,
-    // A new picture size starts unzoomed; the same size keeps the user's place.
-    ...(sameSize ? {} : { zoom: IDENTITY_ZOOM, hover: null }),
-  });
+    ...zoomFor(s, result),
+  }));
 }
 
 export function runFailed(message: string, store: PlaygroundStore = playground): void {
-  store.setState({ runError: message, status: 'error', progress: null });
+  store.setState({ runError: message, status: 'error', progress: null, preview: null });
 }

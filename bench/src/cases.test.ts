@@ -66,13 +66,31 @@ describe('mask programs', () => {
 
 describe('planCases', () => {
   test('the full plan: every mask at 512, 1024, 2048; peers everywhere but 3 masks at 2048', () => {
-    const cases = planCases({ quick: false, engines: ['flexmask', 'ort', 'tfjs'] });
+    const cases = planCases({
+      quick: false,
+      engines: ['flexmask', 'flexmask-cpu', 'ort', 'tfjs', 'ort-wasm'],
+    });
     expect(cases).toHaveLength(18);
     for (const c of cases) {
-      expect(c.engines[0]).toBe('flexmask');
       const peers = c.S < 2048 || ['noop', 'causal', 'document'].includes(c.mask);
-      expect(c.engines, c.id).toEqual(peers ? ['flexmask', 'ort', 'tfjs'] : ['flexmask']);
+      // flexmask's two engines on every case, the CPU one before the peers it is compared with.
+      expect(c.engines, c.id).toEqual(
+        peers
+          ? ['flexmask', 'flexmask-cpu', 'ort', 'tfjs', 'ort-wasm']
+          : ['flexmask', 'flexmask-cpu'],
+      );
     }
+  });
+
+  test('--only=flexmask-cpu,ort-wasm: the CPU engines, and flexmask on the GPU', () => {
+    const cases = planCases({ quick: false, engines: ['flexmask', 'flexmask-cpu', 'ort-wasm'] });
+    const at2048 = cases.filter((c) => c.S === 2048);
+    expect(at2048.find((c) => c.mask === 'noop')?.engines).toEqual([
+      'flexmask',
+      'flexmask-cpu',
+      'ort-wasm',
+    ]);
+    expect(at2048.find((c) => c.mask === 'alibi')?.engines).toEqual(['flexmask', 'flexmask-cpu']);
   });
 
   test('--quick runs only S = 512, and --only=flexmask no peer', () => {
@@ -82,5 +100,18 @@ describe('planCases', () => {
     expect(quick.map((c) => c.mask)).toEqual(
       expect.arrayContaining(['noop', 'causal', 'document']),
     );
+  });
+
+  test('--no-gpu: flexmask CPU on every case, the wasm peer where peers run, no GPU engine', () => {
+    const cases = planCases({
+      quick: false,
+      engines: ['flexmask', 'flexmask-cpu', 'ort', 'tfjs', 'ort-wasm'],
+      noGpu: true,
+    });
+    expect(cases).toHaveLength(18);
+    for (const c of cases) {
+      const peers = c.S < 2048 || ['noop', 'causal', 'document'].includes(c.mask);
+      expect(c.engines, c.id).toEqual(peers ? ['flexmask-cpu', 'ort-wasm'] : ['flexmask-cpu']);
+    }
   });
 });

@@ -6,7 +6,11 @@
 import type { AttentionShape } from '../../app/problem';
 
 export type MaskId = 'noop' | 'causal' | 'sliding_window' | 'document' | 'prefix_lm' | 'alibi';
-export type EngineId = 'flexmask' | 'ort' | 'tfjs';
+/**
+ * flexmask on the GPU and on the CPU, and the peers: onnxruntime-web on WebGPU and on its
+ * WebAssembly backend, TensorFlow.js on WebGPU.
+ */
+export type EngineId = 'flexmask' | 'flexmask-cpu' | 'ort' | 'ort-wasm' | 'tfjs';
 
 export const MASK_IDS: readonly MaskId[] = [
   'noop',
@@ -16,11 +20,25 @@ export const MASK_IDS: readonly MaskId[] = [
   'prefix_lm',
   'alibi',
 ];
-export const PEER_IDS: readonly EngineId[] = ['ort', 'tfjs'];
+export const PEER_IDS: readonly EngineId[] = ['ort', 'tfjs', 'ort-wasm'];
+
+/** Engines that need WebGPU; the others run on the CPU (WebAssembly or workers). */
+export const GPU_ENGINES: readonly EngineId[] = ['flexmask', 'ort', 'tfjs'];
+
+/** Which flexmask engine each peer is compared with: GPU with GPU, CPU with CPU. */
+export const COUNTERPART: Record<EngineId, EngineId> = {
+  flexmask: 'flexmask',
+  'flexmask-cpu': 'flexmask-cpu',
+  ort: 'flexmask',
+  tfjs: 'flexmask',
+  'ort-wasm': 'flexmask-cpu',
+};
 
 export const ENGINE_LABELS: Record<EngineId, string> = {
-  flexmask: 'flexmask',
-  ort: 'onnxruntime-web MHA',
+  flexmask: 'flexmask GPU',
+  'flexmask-cpu': 'flexmask CPU',
+  ort: 'onnxruntime-web MHA WebGPU',
+  'ort-wasm': 'onnxruntime-web MHA wasm',
   tfjs: 'tfjs matMul+softmax',
 };
 
@@ -63,15 +81,23 @@ const QUICK_MASKS: readonly MaskId[] = ['noop', 'causal', 'document', 'alibi'];
 
 export interface PlanOptions {
   quick: boolean;
-  /** Engines to run; flexmask always runs (every ratio and correctness check needs it). */
+  /**
+   * Engines to run; flexmask always runs (every ratio and correctness check needs it), and
+   * flexmask-cpu runs on every case it is asked for (its targets need noop and causal at 2048).
+   */
   engines: readonly EngineId[];
+  /** --no-gpu: the CPU engines alone, as on a page without WebGPU. */
+  noGpu?: boolean;
 }
 
 /** The cases of one bench run, in the order they run. */
 export function planCases(options: PlanOptions): BenchCase[] {
   const sizes = options.quick ? [512] : [512, 1024, 2048];
   const masks = options.quick ? QUICK_MASKS : MASK_IDS;
-  const peers = PEER_IDS.filter((p) => options.engines.includes(p));
+  const runs = (e: EngineId) => !(options.noGpu && GPU_ENGINES.includes(e));
+  const ours: EngineId[] = options.noGpu ? ['flexmask-cpu'] : ['flexmask'];
+  if (!options.noGpu && options.engines.includes('flexmask-cpu')) ours.push('flexmask-cpu');
+  const peers = PEER_IDS.filter((p) => options.engines.includes(p) && runs(p));
   const cases: BenchCase[] = [];
   for (const S of sizes) {
     for (const mask of masks) {
@@ -80,7 +106,7 @@ export function planCases(options: PlanOptions): BenchCase[] {
         id: caseId(mask, S),
         mask,
         S,
-        engines: ['flexmask', ...(withPeers ? peers : [])],
+        engines: [...ours, ...(withPeers ? peers : [])],
       });
     }
   }

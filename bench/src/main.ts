@@ -5,11 +5,15 @@
  */
 import { getGpu } from '../../gpu/device';
 import { blockSummary } from '../../app/engine/cpuRun';
-import type { AttentionInputs, AttentionShape } from '../../app/problem';
+import { maskSizes } from '../../app/engine/shape';
+import type { AttentionInputs, AttentionShape, BlockMaskData } from '../../app/problem';
+import { createBlockMask } from '../../app/reference';
 import { compile } from '../../app/mask/compile';
+import type { CompiledProgram } from '../../app/mask/types';
 import { randomInputs } from '../../app/tensors/random';
 import { additiveBias, type AdditiveBias } from './bias';
 import {
+  GPU_ENGINES,
   SEED,
   caseShape,
   maskSource,
@@ -18,26 +22,43 @@ import {
   type MaskId,
   type PlanOptions,
 } from './cases';
+import { loadCpuEngine } from './cpuEngineLoader';
+import { flexmaskCpuContender } from './flexmaskCpu';
 import { FlexmaskBench } from './flexmaskRunner';
 import { createOrtSession } from './ortPeer';
-import { errorMessage, peerContender, runRounds, type Contender, type PeerSession } from './peer';
+import { createOrtWasmSession } from './ortWasmPeer';
+import {
+  errorMessage,
+  peerContender,
+  runRounds,
+  type Contender,
+  type ContenderOutcome,
+  type PeerSession,
+} from './peer';
 import { evaluateTargets, reportText } from './report';
-import type { AdapterSummary, BenchReport, CaseResult, EngineResult } from './results';
+import type {
+  AdapterSummary,
+  BenchReport,
+  CaseResult,
+  EngineResult,
+  PageEnvironment,
+} from './results';
+import {
+  referenceRows,
+  sampledError,
+  sampledRows,
+  type SampledReference,
+} from './sampledReference';
 import { computedElements, denseElements, flopsPerElement, maxRelativeError } from './stats';
 import { createTfjsSession } from './tfjsPeer';
-
-async function device(): Promise<GPUDevice> {
-  const gpu = await getGpu();
-  if (gpu.kind === 'none') throw new Error(gpu.reason);
-  return gpu.context.device;
-}
 
 /** The case's numbers that do not depend on any engine. */
 export type CaseSummary = Omit<CaseResult, 'engines' | 'id'>;
 
-async function adapter(): Promise<AdapterSummary> {
+/** The adapter, or null when the page has no WebGPU (the CPU engines still run). */
+async function adapter(): Promise<AdapterSummary | null> {
   const gpu = await getGpu();
-  if (gpu.kind === 'none') throw new Error(`no WebGPU: ${gpu.reason}`);
+  if (gpu.kind === 'none') return null;
   const { info } = gpu.context;
   return {
     vendor: info.vendor,
@@ -48,18 +69,26 @@ async function adapter(): Promise<AdapterSummary> {
   };
 }
 
+/** What the CPU engines' threads depend on. */
+function environment(): PageEnvironment {
+  return {
+    crossOriginIsolated: self.crossOriginIsolated,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+  };
+}
+
 export interface CaseOptions {
   mask: MaskId;
   S: number;
-  /** Engines to run besides flexmask, which always runs. */
-  peers: PeerId[];
+  /** Engines to run; flexmask (GPU) runs whenever the page has WebGPU. */
+  engines: EngineId[];
   minRuns: number;
   maxRuns: number;
   /** Timed runs past minRuns are added only while a phase has taken less than this. */
   extraRunsWithinMs: number;
 }
 
-type PeerId = Exclude<EngineId, 'flexmask'>;
+type PeerId = Exclude<EngineId, 'flexmask' | 'flexmask-cpu'>;
 
 const PEERS: Record<
   PeerId,
@@ -68,13 +97,13 @@ const PEERS: Record<
     inputs: AttentionInputs,
     bias: AdditiveBias | null,
   ) => Promise<PeerSession>
-> = { ort: createOrtSession, tfjs: createTfjsSession };
+> = { ort: createOrtSession, tfjs: createTfjsSession, 'ort-wasm': createOrtWasmSession };
 
-function summarize(
-  mask: MaskId,
-  shape: AttentionShape,
-  blockMask: Awaited<ReturnType<FlexmaskBench['readBlockMask']>>,
-): CaseSummary {
+function isPeer(engine: EngineId): engine is PeerId {
+  return engine in PEERS;
+}
+
+function summarize(mask: MaskId, shape: AttentionShape, blockMask: BlockMaskData): CaseSummary {
   const blocks = blockSummary(blockMask, shape);
   const elements = computedElements(blockMask, shape);
   const perElement = flopsPerElement(shape);
@@ -95,6 +124,20 @@ function summarize(
   };
 }
 
+/** Without WebGPU the block counts come from the float64 reference's BlockMask. */
+function referenceBlockMask(program: CompiledProgram, shape: AttentionShape): BlockMaskData {
+  const sizes = maskSizes(shape, program.maskDeps);
+  return createBlockMask(
+    (b, h, q, kv) => program.mask(b, h, q, kv),
+    sizes.B,
+    sizes.H,
+    shape.Q,
+    shape.KV,
+    shape.blockQ,
+    shape.blockKV,
+  );
+}
+
 /** Times BlockMask builds: at least minRuns, more while the phase is short. */
 async function timeBlockMask(bench: FlexmaskBench, options: CaseOptions) {
   const gpuMs: number[] = [];
@@ -111,88 +154,206 @@ async function timeBlockMask(bench: FlexmaskBench, options: CaseOptions) {
   return { gpuMs, wallMs };
 }
 
-/**
- * One case: flexmask warms up and builds its BlockMask (kept for the attention runs), the
- * BlockMask build is timed on its own, then flexmask and the peers are timed in interleaved
- * rounds on the same inputs, and each peer's output is checked against flexmask's.
- */
-async function runCase(
+/** flexmask on the GPU, set up: its BlockMask built and kept, the build timed on its own. */
+interface GpuSide {
+  bench: FlexmaskBench;
+  setupMs: number;
+  blockMask: BlockMaskData;
+  buildGpuMs: number[];
+  buildWallMs: number[];
+}
+
+async function prepareGpu(
+  device: GPUDevice,
+  program: CompiledProgram,
+  shape: AttentionShape,
+  inputs: AttentionInputs,
   options: CaseOptions,
-): Promise<{ summary: CaseSummary; engines: EngineResult[] }> {
-  const shape = caseShape(options.S);
-  const program = compile(maskSource(options.mask, options.S, shape.H));
-  const inputs = randomInputs(shape, SEED);
-  const bench = new FlexmaskBench(await device(), program, shape, inputs);
+): Promise<GpuSide> {
+  const bench = new FlexmaskBench(device, program, shape, inputs);
   try {
     const setupStart = performance.now();
     await bench.buildBlockMask(true);
     await bench.attention();
     const setupMs = performance.now() - setupStart;
-    const summary = summarize(options.mask, shape, await bench.readBlockMask());
-    const blockMask = await timeBlockMask(bench, options);
+    const blockMask = await bench.readBlockMask();
+    const build = await timeBlockMask(bench, options);
+    return { bench, setupMs, blockMask, buildGpuMs: build.gpuMs, buildWallMs: build.wallMs };
+  } catch (error) {
+    bench.destroy();
+    throw error;
+  }
+}
+
+function gpuContender(bench: FlexmaskBench): Contender {
+  return {
+    name: 'flexmask',
+    prepare: async () => undefined,
+    run: async () => {
+      const sample = await bench.attention();
+      return { wallMs: sample.wallMs, kernelMs: sample.gpuMs, out: sample.out };
+    },
+    release: async () => undefined,
+  };
+}
+
+/** The output every other engine of a case is checked against, and whose it is. */
+interface Reference {
+  engine: EngineId;
+  out: Float32Array;
+}
+
+/** One engine's timed outcome as the report keeps it; agreement is against `reference`. */
+function engineResult(
+  engine: EngineId,
+  outcome: ContenderOutcome,
+  reference: Reference | null,
+  float64: SampledReference,
+  shape: AttentionShape,
+): EngineResult {
+  if (outcome.error !== undefined && outcome.samples.length === 0) {
+    return { engine, wallMs: [], error: outcome.error };
+  }
+  const timings = (pick: (s: ContenderOutcome['samples'][number]) => number | undefined) => {
+    const values = outcome.samples.map(pick);
+    return values.every((v) => v !== undefined) && values.length > 0
+      ? values.map((v) => v ?? Number.NaN)
+      : undefined;
+  };
+  const kernelMs = timings((s) => s.kernelMs);
+  const blockMaskMs = timings((s) => s.blockMaskMs);
+  const agreement =
+    reference && outcome.last && reference.engine !== engine
+      ? {
+          maxRelError: maxRelativeError(outcome.last, reference.out),
+          checkedAgainst: reference.engine,
+        }
+      : {};
+  const exact = outcome.last ? { referenceError: sampledError(outcome.last, float64, shape) } : {};
+  return {
+    engine,
+    wallMs: outcome.samples.map((s) => s.wallMs),
+    ...(kernelMs ? { kernelMs } : {}),
+    ...(blockMaskMs ? { blockMaskMs } : {}),
+    ...(outcome.setupMs === undefined ? {} : { setupMs: outcome.setupMs }),
+    ...(outcome.setup ? { threads: outcome.setup.threads, simd: outcome.setup.simd } : {}),
+    ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    ...agreement,
+    ...exact,
+  };
+}
+
+/**
+ * One case. flexmask on the GPU warms up and builds its BlockMask (kept for the attention runs),
+ * the BlockMask build is timed on its own, then every engine is timed in interleaved rounds on
+ * the same inputs, and each one's output is checked against flexmask's (the GPU's, or the CPU
+ * engine's when the page has no WebGPU).
+ */
+async function runCase(
+  options: CaseOptions,
+): Promise<{ summary: CaseSummary; engines: EngineResult[] }> {
+  const shape = caseShape(options.S);
+  const source = maskSource(options.mask, options.S, shape.H);
+  const program = compile(source);
+  const inputs = randomInputs(shape, SEED);
+  // A CPU-only run (--no-gpu) never asks for the adapter, so it also times a page without one.
+  const wantsGpu = options.engines.some((e) => GPU_ENGINES.includes(e));
+  const gpu = wantsGpu ? await getGpu() : null;
+  const noGpu = gpu?.kind === 'none' ? `no WebGPU: ${gpu.reason}` : null;
+
+  let gpuSide: GpuSide | null = null;
+  let gpuError: string | null = noGpu;
+  if (gpu?.kind === 'gpu' && options.engines.includes('flexmask')) {
+    try {
+      gpuSide = await prepareGpu(gpu.context.device, program, shape, inputs, options);
+    } catch (error) {
+      gpuError = errorMessage(error);
+    }
+  }
+  try {
+    const summary = summarize(
+      options.mask,
+      shape,
+      gpuSide ? gpuSide.blockMask : referenceBlockMask(program, shape),
+    );
 
     // The peers get the mask as a dense additive bias (none for noop), made once per case.
     let bias: AdditiveBias | null = null;
     let biasError: string | null = null;
-    if (options.mask !== 'noop' && options.peers.length > 0) {
+    if (options.mask !== 'noop' && options.engines.some(isPeer)) {
       try {
         bias = additiveBias(program, shape.H, shape.Q, shape.KV);
       } catch (error) {
         biasError = errorMessage(error);
       }
     }
-    const flexContender: Contender = {
-      name: 'flexmask',
-      prepare: async () => undefined,
-      run: async () => {
-        const sample = await bench.attention();
-        return { wallMs: sample.wallMs, kernelMs: sample.gpuMs, out: sample.out };
-      },
-      release: async () => undefined,
-    };
-    const peerContenders = options.peers.map((peer) =>
-      peerContender(peer, async () => {
-        if (biasError !== null) throw new Error(`the mask as a bias: ${biasError}`);
-        return PEERS[peer](shape, inputs, bias);
-      }),
-    );
-    const outcomes = await runRounds([flexContender, ...peerContenders], {
-      minRuns: options.minRuns,
-      maxRuns: options.maxRuns,
-      extraRoundsWithinMs: options.extraRunsWithinMs,
-    });
 
-    const [flex, ...peers] = outcomes;
-    const reference = flex.last;
-    const engines: EngineResult[] = [
-      {
-        engine: 'flexmask',
-        wallMs: flex.samples.map((s) => s.wallMs),
-        kernelMs: flex.samples.map((s) => s.kernelMs ?? Number.NaN),
-        blockMaskMs: blockMask.gpuMs,
-        blockMaskWallMs: blockMask.wallMs,
-        setupMs,
-        ...(flex.error === undefined ? {} : { error: flex.error }),
-      },
-      ...peers.map((p, i): EngineResult => {
-        const engine = options.peers[i];
-        if (p.error !== undefined) return { engine, wallMs: [], error: p.error };
-        return {
+    const timed: { engine: EngineId; contender: Contender }[] = [];
+    const skipped: EngineResult[] = [];
+    for (const engine of options.engines) {
+      if (noGpu !== null && GPU_ENGINES.includes(engine)) {
+        skipped.push({ engine, wallMs: [], error: noGpu });
+      } else if (engine === 'flexmask') {
+        if (gpuSide) timed.push({ engine, contender: gpuContender(gpuSide.bench) });
+        else skipped.push({ engine, wallMs: [], error: gpuError ?? 'not run' });
+      } else if (engine === 'flexmask-cpu') {
+        const request = { source, shape, seed: SEED, b: 0, h: 0 };
+        timed.push({ engine, contender: flexmaskCpuContender(loadCpuEngine, request, inputs) });
+      } else {
+        const create = PEERS[engine];
+        timed.push({
           engine,
-          wallMs: p.samples.map((s) => s.wallMs),
-          setupMs: p.setupMs,
-          ...(p.last && reference ? { maxRelError: maxRelativeError(p.last, reference) } : {}),
-        };
-      }),
-    ];
+          contender: peerContender(engine, async () => {
+            if (biasError !== null) throw new Error(`the mask as a bias: ${biasError}`);
+            return create(shape, inputs, bias);
+          }),
+        });
+      }
+    }
+    const outcomes = await runRounds(
+      timed.map((t) => t.contender),
+      {
+        minRuns: options.minRuns,
+        maxRuns: options.maxRuns,
+        extraRoundsWithinMs: options.extraRunsWithinMs,
+      },
+    );
+
+    const byEngine = new Map(timed.map((t, i) => [t.engine, outcomes[i]]));
+    // flexmask on the GPU where it ran, else flexmask's CPU engine.
+    let reference: Reference | null = null;
+    for (const engine of ['flexmask', 'flexmask-cpu'] as const) {
+      const out = byEngine.get(engine)?.last;
+      if (!reference && out) reference = { engine, out };
+    }
+    const float64 = referenceRows(program, shape, inputs, sampledRows(shape.Q));
+    const engines: EngineResult[] = [];
+    for (const engine of options.engines) {
+      const outcome = byEngine.get(engine);
+      if (outcome) {
+        const result = engineResult(engine, outcome, reference, float64, shape);
+        if (engine === 'flexmask' && gpuSide) {
+          Object.assign(result, {
+            blockMaskMs: gpuSide.buildGpuMs,
+            blockMaskWallMs: gpuSide.buildWallMs,
+            setupMs: gpuSide.setupMs,
+          });
+        }
+        engines.push(result);
+      } else {
+        const why = skipped.find((r) => r.engine === engine);
+        if (why) engines.push(why);
+      }
+    }
     return { summary, engines };
   } finally {
-    bench.destroy();
+    gpuSide?.bench.destroy();
   }
 }
 
 const flexmaskBench = {
   adapter,
+  environment,
   plan: (options: PlanOptions) => planCases(options),
   runCase,
   reportText: (report: BenchReport) => reportText(report),

@@ -7,6 +7,8 @@
  * [B, S_kv, H*D], value [B, S_kv, H*DV], bias (absent), key_padding_mask (absent), attention_bias
  * [1, H or 1, S, S_kv] (present when the case has a mask). Output [B, S, H*DV].
  */
+import type { AttentionShape } from '../../app/problem';
+import type { AdditiveBias } from './bias';
 
 const WIRE_VARINT = 0;
 const WIRE_LENGTH = 2;
@@ -167,4 +169,23 @@ export function multiHeadAttentionModel(spec: MhaModelSpec): Uint8Array {
       graph.message(GRAPH.output, (v) => tensorValue(v, MHA_OUTPUT, [B, Q, H * DV]));
     })
     .finish();
+}
+
+/** The model for one bench case: its shape, its softmax scale, and the mask's bias heads if any. */
+export function modelForCase(
+  shape: AttentionShape,
+  bias: Pick<AdditiveBias, 'heads'> | null,
+): Uint8Array {
+  const { B, H, Q, KV, D, DV } = shape;
+  const scale = shape.scale ?? 1 / Math.sqrt(D);
+  return multiHeadAttentionModel({
+    B,
+    H,
+    Q,
+    KV,
+    D,
+    DV,
+    scale,
+    biasHeads: bias ? bias.heads : null,
+  });
 }

@@ -6,7 +6,7 @@
 import type * as Ort from 'onnxruntime-web/webgpu';
 import type { AttentionInputs, AttentionShape } from '../../app/problem';
 import type { AdditiveBias } from './bias';
-import { MHA_INPUTS, MHA_OUTPUT, multiHeadAttentionModel } from './onnxModel';
+import { MHA_INPUTS, MHA_OUTPUT, modelForCase } from './onnxModel';
 import type { PeerSession } from './peer';
 import { headsToPacked, packedToHeads } from './stats';
 
@@ -33,16 +33,7 @@ export async function createOrtSession(
 ): Promise<PeerSession> {
   const ort = await loadOrt();
   const { B, H, Q, KV, D, DV } = shape;
-  const model = multiHeadAttentionModel({
-    B,
-    H,
-    Q,
-    KV,
-    D,
-    DV,
-    scale: shape.scale ?? 1 / Math.sqrt(D),
-    biasHeads: bias ? bias.heads : null,
-  });
+  const model = modelForCase(shape, bias);
   const session = await ort.InferenceSession.create(model, {
     executionProviders: ['webgpu'],
     graphOptimizationLevel: 'all',

@@ -71,4 +71,19 @@ describe('runRounds', () => {
     expect(log.filter((l) => l === 'flaky:run')).toHaveLength(2);
     expect(log.filter((l) => l.endsWith(':release'))).toHaveLength(3);
   });
+
+  test('the threads and SIMD an engine reports after prepare() are kept', async () => {
+    const log: string[] = [];
+    const threaded: Contender = {
+      ...fake('cpu', log),
+      setup: () => ({ threads: 4, simd: 'SIMD128' }),
+    };
+    const [plain, cpu] = await runRounds([fake('gpu', log), threaded], {
+      minRuns: 3,
+      maxRuns: 3,
+      extraRoundsWithinMs: 0,
+    });
+    expect(plain.setup).toBeUndefined();
+    expect(cpu.setup).toEqual({ threads: 4, simd: 'SIMD128' });
+  });
 });

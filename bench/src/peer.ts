@@ -7,10 +7,21 @@
 export interface RunSample {
   /** Wall clock from submission to the output read back on the CPU. */
   wallMs: number;
-  /** The engine's own GPU timing of its kernel, when it has one. */
+  /**
+   * The engine's own timing of its attention alone, when it has one: flexmask's GPU timestamps,
+   * or the CPU engine's own clock around its attention stage.
+   */
   kernelMs?: number;
+  /** The CPU engine's own timing of its BlockMask build, inside wallMs. */
+  blockMaskMs?: number;
   /** The output, in flexmask's [B, H, Q, DV] layout. */
   out: Float32Array;
+}
+
+/** How a CPU engine ran: how many threads (or workers) and which SIMD, for the report. */
+export interface EngineSetup {
+  threads: number;
+  simd: string;
 }
 
 export interface Contender {
@@ -19,6 +30,8 @@ export interface Contender {
   prepare(): Promise<void>;
   run(): Promise<RunSample>;
   release(): Promise<void>;
+  /** After prepare(): the threads and SIMD the engine runs with, where that means something. */
+  setup?(): EngineSetup | undefined;
 }
 
 /** A peer's session: one pass, resolved once its output has been read back to the CPU. */
@@ -27,6 +40,7 @@ export interface PeerSession {
   /** The peer's output in flexmask's [B, H, Q, DV] layout. */
   toHeads(out: Float32Array): Float32Array;
   release(): Promise<void>;
+  setup?: EngineSetup;
 }
 
 export function errorMessage(error: unknown): string {
@@ -57,6 +71,7 @@ export function peerContender(name: string, create: () => Promise<PeerSession>):
       await session?.release();
       session = null;
     },
+    setup: () => session?.setup,
   };
 }
 
@@ -64,6 +79,7 @@ export interface ContenderOutcome {
   name: string;
   error?: string;
   setupMs?: number;
+  setup?: EngineSetup;
   samples: RunSample[];
   /** The output of the last timed run. */
   last: Float32Array | null;
@@ -100,6 +116,8 @@ export async function runRounds(
       try {
         await contender.prepare();
         outcomes[i].setupMs = now() - start;
+        const setup = contender.setup?.();
+        if (setup) outcomes[i].setup = setup;
       } catch (error) {
         outcomes[i].error = errorMessage(error);
       }

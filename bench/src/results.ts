@@ -7,15 +7,35 @@ export interface EngineResult {
   error?: string;
   /** Timed runs, wall clock from submission to the output read back on the CPU, ms. */
   wallMs: number[];
-  /** flexmask only: the attention kernel alone, from GPU timestamps, ms. */
+  /**
+   * The attention alone, ms: flexmask's kernel from GPU timestamps; flexmask-cpu's attention
+   * stage on its own clock (inside wallMs).
+   */
   kernelMs?: number[];
-  /** flexmask only: BlockMask build from GPU timestamps, and on the wall clock, ms. */
+  /**
+   * The BlockMask build, ms: flexmask's from GPU timestamps (timed apart from attention);
+   * flexmask-cpu's on its own clock (inside wallMs).
+   */
   blockMaskMs?: number[];
   blockMaskWallMs?: number[];
   /** Setup outside the timed runs (session creation, upload, first run), ms. */
   setupMs?: number;
-  /** Peers: max |peer - flexmask| / max |flexmask| over the whole output. */
+  /**
+   * Every engine but the reference: max |engine - flexmask| / max |flexmask| over the whole
+   * output, where flexmask is the GPU engine (or flexmask-cpu when the page has no WebGPU).
+   */
   maxRelError?: number;
+  /**
+   * max |engine - float64| / max |float64| over a few query rows of every head (the float64
+   * answer from flex attention's definition, bench/src/sampledReference.ts).
+   */
+  referenceError?: number;
+  /** Whose output maxRelError is measured against: flexmask, or flexmask-cpu without a GPU run. */
+  checkedAgainst?: EngineId;
+  /** CPU engines: threads (ORT) or workers (flexmask-cpu) it ran with. */
+  threads?: number;
+  /** CPU engines: the WebAssembly SIMD it ran with. */
+  simd?: string;
 }
 
 export interface CaseResult {
@@ -57,9 +77,18 @@ export interface KernelIdentity {
   kernelSha256: string;
 }
 
+/** What the CPU engines' threads depend on, as the bench page saw it. */
+export interface PageEnvironment {
+  /** COOP + COEP took effect: SharedArrayBuffer, and so ORT's wasm threads, are available. */
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+}
+
 export interface BenchReport {
   createdAt: string;
-  adapter: AdapterSummary;
+  /** null when the page had no WebGPU (only the CPU engines ran). */
+  adapter: AdapterSummary | null;
+  environment?: PageEnvironment;
   kernel?: KernelIdentity;
   userAgent: string;
   runs: number;

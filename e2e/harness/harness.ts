@@ -8,10 +8,20 @@
 import * as foundation from './foundationChecks';
 import * as mask from './maskChecks';
 import * as engine from './engineChecks';
+import * as headFirst from './headFirstChecks';
+import * as cpuEngine from './cpuEngineChecks';
 import * as teaching from './teachingChecks';
 import * as uniforms from './uniformChecks';
 
-const harness = { ...foundation, ...engine, ...mask, ...teaching, ...uniforms };
+const harness = {
+  ...foundation,
+  ...engine,
+  ...headFirst,
+  ...cpuEngine,
+  ...mask,
+  ...teaching,
+  ...uniforms,
+};
 
 export type Harness = typeof harness;
 

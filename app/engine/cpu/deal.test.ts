@@ -1,0 +1,168 @@
+/**
+ * Dealing a run's items to workers, with in-process workers that answer through the real worker
+ * state (workerState.ts) and messages cloned as postMessage clones them: every item lands once,
+ * the assembled run equals the reference's BlockMask, a worker keeps the inputs it was sent, and
+ * an abort or a worker's error rejects and drops the pool.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../mask/compile';
+import type { AttentionShape } from '../../problem';
+import { createBlockMask } from '../../reference';
+import { randomInputs } from '../../tensors/random';
+import { maskSizes } from '../shape';
+import { createAssembly } from './assemble';
+import { dealItems, type RunSetup } from './deal';
+import type { ItemResult } from './item';
+import type { PoolWorker } from './pool';
+import type { CpuEngineRequest, CpuEngineResponse } from './protocol';
+import { workItems, type WorkItem } from './work';
+import { WorkerState } from './workerState';
+
+interface FakeWorker extends PoolWorker {
+  requests: CpuEngineRequest[];
+  itemsDone: number;
+}
+
+/** A worker in this thread: each message is cloned, handled on a later task, answered likewise. */
+function fakeWorker(breakOn?: (item: WorkItem) => boolean): FakeWorker {
+  const state = new WorkerState();
+  const worker: FakeWorker = {
+    held: {},
+    onmessage: null,
+    onerror: null,
+    requests: [],
+    itemsDone: 0,
+    post(request) {
+      const copy = structuredClone(request);
+      worker.requests.push(copy);
+      setTimeout(() => {
+        let response: CpuEngineResponse | null;
+        if (copy.kind === 'item' && breakOn?.(copy.item)) {
+          response = { kind: 'error', run: copy.run, message: 'the kernel broke' };
+        } else {
+          response = state.handle(copy);
+        }
+        if (response?.kind === 'item') worker.itemsDone++;
+        if (response) {
+          const answer = structuredClone(response);
+          setTimeout(() => worker.onmessage?.(new MessageEvent('message', { data: answer })));
+        }
+      });
+    },
+  };
+  return worker;
+}
+
+const SOURCE =
+  'def mask_mod(b, h, q_idx, kv_idx):\n    return (q_idx >= kv_idx) & (kv_idx >= q_idx - 20 - h)\n';
+const SHAPE: AttentionShape = {
+  B: 2,
+  H: 4,
+  HKV: 2,
+  Q: 90,
+  KV: 70,
+  D: 8,
+  DV: 6,
+  blockQ: 16,
+  blockKV: 16,
+};
+
+function setupOf(seed: number): RunSetup {
+  const program = compile(SOURCE);
+  return {
+    source: SOURCE,
+    shape: SHAPE,
+    grid: { ...maskSizes(SHAPE, program.maskDeps), nQ: Math.ceil(SHAPE.Q / SHAPE.blockQ) },
+    inputs: randomInputs(SHAPE, seed),
+    pictureHead: null,
+    relaxed: false,
+  };
+}
+
+describe('dealing items to the CPU engine workers', () => {
+  it('hands every item to some worker once and assembles the reference BlockMask', async () => {
+    const workers = [fakeWorker(), fakeWorker(), fakeWorker()];
+    const setup = setupOf(1);
+    const items = workItems(setup.grid);
+    const assembly = createAssembly(SHAPE, setup.grid, null);
+    const seen = new Set<string>();
+    const fractions: number[] = [];
+    await dealItems(
+      workers,
+      setup,
+      items,
+      (result: ItemResult, fraction) => {
+        const key = JSON.stringify(result.item);
+        expect(seen.has(key)).toBe(false);
+        seen.add(key);
+        fractions.push(fraction);
+        assembly.add(result);
+      },
+      { onFailure: () => expect.unreachable('no failure'), deadlineMs: 60_000 },
+    );
+    expect(seen.size).toBe(items.length);
+    expect(fractions[fractions.length - 1]).toBe(1);
+    expect(workers.reduce((n, w) => n + w.itemsDone, 0)).toBe(items.length);
+    for (const w of workers) expect(w.itemsDone).toBeGreaterThan(0);
+    const program = compile(SOURCE);
+    const sizes = maskSizes(SHAPE, program.maskDeps);
+    const reference = createBlockMask(
+      (b, h, q, kv) => program.mask(b, h, q, kv),
+      sizes.B,
+      sizes.H,
+      SHAPE.Q,
+      SHAPE.KV,
+      SHAPE.blockQ,
+      SHAPE.blockKV,
+    );
+    expect(assembly.finish().blockMask).toEqual(reference);
+  });
+
+  it('posts an input to a worker again only when it is a different array', async () => {
+    const worker = fakeWorker();
+    const setup = setupOf(2);
+    const options = { onFailure: () => undefined, deadlineMs: 60_000 };
+    const items = workItems(setup.grid);
+    await dealItems([worker], setup, items, () => undefined, options);
+    const k = new Float32Array(setup.inputs.k);
+    await dealItems(
+      [worker],
+      { ...setup, inputs: { ...setup.inputs, k } },
+      items,
+      () => undefined,
+      options,
+    );
+    const begins = worker.requests.flatMap((r) => (r.kind === 'begin' ? [r] : []));
+    expect(Object.keys(begins[0].inputs).sort()).toEqual(['k', 'q', 'v']);
+    expect(Object.keys(begins[1].inputs)).toEqual(['k']);
+  });
+
+  it('an abort rejects with an AbortError and drops the pool', async () => {
+    const controller = new AbortController();
+    let dropped = 0;
+    const setup = setupOf(3);
+    const run = dealItems(
+      [fakeWorker(), fakeWorker()],
+      setup,
+      workItems(setup.grid),
+      () => controller.abort(),
+      { signal: controller.signal, onFailure: () => dropped++, deadlineMs: 60_000 },
+    );
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(dropped).toBe(1);
+  });
+
+  it("a worker's error rejects with its message and drops the pool", async () => {
+    let dropped = 0;
+    const setup = setupOf(4);
+    const run = dealItems(
+      [fakeWorker(), fakeWorker((item) => item.qb === 2)],
+      setup,
+      workItems(setup.grid),
+      () => undefined,
+      { onFailure: () => dropped++, deadlineMs: 60_000 },
+    );
+    await expect(run).rejects.toThrow('the kernel broke');
+    expect(dropped).toBe(1);
+  });
+});

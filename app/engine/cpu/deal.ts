@@ -1,0 +1,121 @@
+/**
+ * Deals a run's items to the CPU engine's workers and collects their results: each worker gets
+ * ITEMS_IN_FLIGHT at the start and one more each time it returns one, so a worker given cheap
+ * rows simply takes more of them, whatever the mask. Aborting, the deadline or any failure ends
+ * the run at once and calls `onFailure` (the pool terminates every worker).
+ */
+import { abortError } from '../../async/abort';
+import type { AttentionInputs, AttentionShape } from '../../problem';
+import type { ItemResult } from './item';
+import { inputsToSend, type PoolWorker } from './pool';
+import type { CpuEngineResponse } from './protocol';
+import type { MaskGrid, WorkItem } from './work';
+
+/** Items a worker holds at once: one running and one queued, so it never waits for the page. */
+const ITEMS_IN_FLIGHT = 2;
+
+export interface DealOptions {
+  signal?: AbortSignal;
+  /** Called once when the run fails or is aborted, before the promise rejects. */
+  onFailure: () => void;
+  deadlineMs: number;
+}
+
+let nextRun = 1;
+
+export interface RunSetup {
+  source: string;
+  shape: AttentionShape;
+  grid: MaskGrid;
+  inputs: AttentionInputs;
+  pictureHead: { b: number; h: number } | null;
+  relaxed: boolean;
+}
+
+/** Resolves when every item's result has been handed to `onResult`. */
+export function dealItems(
+  workers: PoolWorker[],
+  setup: RunSetup,
+  items: WorkItem[],
+  onResult: (result: ItemResult, fraction: number) => void,
+  options: DealOptions,
+): Promise<void> {
+  const { signal, deadlineMs } = options;
+  const run = nextRun++;
+  let next = 0;
+  let done = 0;
+  let settled = false;
+  return new Promise<void>((resolve, reject) => {
+    const finish = () => {
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
+      for (const worker of workers) {
+        worker.onmessage = null;
+        worker.onerror = null;
+      }
+    };
+    const fail = (error: Error) => {
+      if (settled) return;
+      finish();
+      options.onFailure();
+      reject(error);
+    };
+    const stop = () => fail(abortError('The run was cancelled.'));
+    const timer = setTimeout(
+      () =>
+        fail(
+          new Error(
+            `The CPU run did not finish within its deadline of ${deadlineMs / 1000} s. ` +
+              'Lower B, H, Q_LEN or KV_LEN, or use a browser with WebGPU.',
+          ),
+        ),
+      deadlineMs,
+    );
+    signal?.addEventListener('abort', stop, { once: true });
+    if (signal?.aborted) {
+      stop();
+      return;
+    }
+    const deal = (worker: PoolWorker) => {
+      if (next < items.length) worker.post({ kind: 'item', run, item: items[next++] });
+    };
+    const onMessage = (worker: PoolWorker) => (event: MessageEvent<CpuEngineResponse>) => {
+      const response = event.data;
+      if (settled || response.run !== run) return;
+      if (response.kind === 'error') {
+        fail(new Error(response.message));
+        return;
+      }
+      done++;
+      try {
+        onResult(response.result, done / items.length);
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      // onProgress may have aborted the run.
+      if (settled) return;
+      if (done === items.length) {
+        finish();
+        resolve();
+        return;
+      }
+      deal(worker);
+    };
+    try {
+      for (const worker of workers) {
+        worker.onmessage = onMessage(worker);
+        worker.onerror = (event) => fail(new Error(`The CPU worker failed: ${event.message}`));
+        worker.post({ kind: 'begin', run, ...setup, inputs: inputsToSend(worker, setup.inputs) });
+        for (let i = 0; i < ITEMS_IN_FLIGHT; i++) deal(worker);
+      }
+    } catch (error) {
+      fail(error instanceof Error ? error : new Error(String(error)));
+    }
+    if (items.length === 0) {
+      finish();
+      resolve();
+    }
+  });
+}
