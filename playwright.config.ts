@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { findChromium, NO_WEBGPU_FLAGS, WEBGPU_FLAGS } from './scripts/chromium.mjs';
+import { engineChosen } from './e2e/engineStorage';
 
 // scripts/run-e2e.mjs finds (or installs) Chromium and passes its path here in CHROMIUM_PATH.
 const executablePath = findChromium({ install: false });
@@ -9,18 +10,8 @@ const OUT_DIR = process.env.FLEXMASK_OUT_DIR ?? 'dist-e2e';
 
 const WEBGPU = { launchOptions: { executablePath, args: WEBGPU_FLAGS } };
 
-// On this software adapter the page's automatic engine choice calibrates and usually picks the
-// CPU engine; tests of the GPU path in the page force the GPU engine the way a user does (the
-// choice kept in localStorage). e2e/engine-choice.spec.ts starts empty and tests the choice.
-const GPU_ENGINE_CHOSEN = {
-  cookies: [],
-  origins: [
-    {
-      origin: `http://localhost:${PORT}`,
-      localStorage: [{ name: 'flexmask.engine', value: 'gpu' }],
-    },
-  ],
-};
+// Page tests run the GPU engine unless a spec starts from FIRST_VISIT (e2e/engineStorage.ts).
+const GPU_ENGINE_CHOSEN = engineChosen(`http://localhost:${PORT}`, 'gpu');
 
 export default defineConfig({
   testDir: 'e2e',

@@ -1,9 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
+import { FIRST_VISIT } from './engineStorage';
 import { finishedRuns, openPlayground, waitForRunAfter, watchErrors } from './helpers';
 
 // Every other page test forces the GPU engine (playwright.config.ts); this one starts from an
 // empty storage, as a first visit does, so the page chooses for itself.
-test.use({ storageState: { cookies: [], origins: [] } });
+test.use({ storageState: FIRST_VISIT });
 
 const calibrationPattern = /CPU engine ([\d.]+) ms, software GPU ([\d.]+) ms/;
 

@@ -1,8 +1,13 @@
+import { FIRST_VISIT } from './engineStorage';
 import { expect, test, type CDPSession } from '@playwright/test';
 import { createDeflateRaw } from 'node:zlib';
 import { DEFAULT_URL_LIMITS } from '../app/url';
 import { bytesToBase64url } from '../app/url/base64url';
 import { openPlayground, takeLongestTask, watchErrors, watchLongTasks } from './helpers';
+
+// What a first visit gets: the page chooses the engine itself (on this machine's software
+// adapter, usually the CPU engine).
+test.use({ storageState: FIRST_VISIT });
 
 // Hostile links in the real page (issue 12): a z= link that unpacks to hundreds of megabytes
 // must be refused while the page's memory stays bounded and its main thread stays free.

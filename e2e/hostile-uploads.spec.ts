@@ -1,3 +1,4 @@
+import { FIRST_VISIT } from './engineStorage';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,10 @@ import {
   watchErrors,
   watchLongTasks,
 } from './helpers';
+
+// What a first visit gets: the page chooses the engine itself (on this machine's software
+// adapter, usually the CPU engine).
+test.use({ storageState: FIRST_VISIT });
 
 // Hostile uploads in the real page (issue 12): files are parsed in a Web Worker, so even a large
 // JSON file leaves the main thread free; deep nesting gets a message, not a stack overflow; and

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { FIRST_VISIT, engineChosen } from './engineStorage';
 import { expect, test, type Page } from '@playwright/test';
 import {
   finishedRuns,
@@ -8,6 +9,10 @@ import {
   watchErrors,
   watchLongTasks,
 } from './helpers';
+
+// What a first visit gets: the page chooses the engine itself (on this machine's software
+// adapter, usually the CPU engine); GPU-only checks below force the GPU engine.
+test.use({ storageState: FIRST_VISIT });
 
 /**
  * Real code in the real page: files written the way attention-gym's and transformers' mask files
@@ -47,44 +52,53 @@ async function openLink(page: Page, code: string, extra = ''): Promise<void> {
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', /done|error/);
 }
 
-test('a slider that only moves a uniform builds no new shader module', async ({ page }) => {
-  const errors = watchErrors(page);
-  await instrument(page);
-  // The window reaches the traced code through a generator's argument and setup arithmetic.
-  const code = [
-    'WINDOW = 3',
-    '',
-    'def generate_sliding_window(window_size: int):',
-    '    half = window_size // 1',
-    '    def sliding_window(b, h, q_idx, kv_idx):',
-    '        return (q_idx >= kv_idx) & (q_idx - kv_idx <= half)',
-    '    sliding_window.__name__ = f"sliding_window_{window_size}"',
-    '    return sliding_window',
-    '',
-    'mask_mod = generate_sliding_window(WINDOW)',
-    '',
-  ].join('\n');
-  await openLink(page, code, '&Q=12&KV=12');
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
-  const modules = await shaderModules(page);
-  expect(modules, 'the first run builds its shaders').toBeGreaterThan(0);
+test.describe('on the GPU engine', () => {
+  // It counts shader modules, so it needs the GPU engine whatever a first visit would choose.
+  test.use({
+    storageState: async ({ baseURL }, use) => {
+      await use(engineChosen(new URL(baseURL ?? '').origin, 'gpu'));
+    },
+  });
 
-  const slider = page.getByLabel('WINDOW', { exact: true });
-  await expect(slider).toHaveValue('3');
-  for (let step = 0; step < 3; step += 1) {
-    const before = await finishedRuns(page);
-    await slider.focus();
-    await page.keyboard.press('ArrowRight');
-    await waitForRunAfter(page, before);
-  }
-  await expect(page.getByLabel('WINDOW value')).toHaveValue('6');
-  expect(await shaderModules(page), 'slider moves reuse every shader').toBe(modules);
+  test('a slider that only moves a uniform builds no new shader module', async ({ page }) => {
+    const errors = watchErrors(page);
+    await instrument(page);
+    // The window reaches the traced code through a generator's argument and setup arithmetic.
+    const code = [
+      'WINDOW = 3',
+      '',
+      'def generate_sliding_window(window_size: int):',
+      '    half = window_size // 1',
+      '    def sliding_window(b, h, q_idx, kv_idx):',
+      '        return (q_idx >= kv_idx) & (q_idx - kv_idx <= half)',
+      '    sliding_window.__name__ = f"sliding_window_{window_size}"',
+      '    return sliding_window',
+      '',
+      'mask_mod = generate_sliding_window(WINDOW)',
+      '',
+    ].join('\n');
+    await openLink(page, code, '&Q=12&KV=12');
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
+    const modules = await shaderModules(page);
+    expect(modules, 'the first run builds its shaders').toBeGreaterThan(0);
 
-  // The counter does count: a change of structure builds new shaders.
-  await page.goto(linkTo(code.replace('<= half', '<= half * 2'), '&Q=12&KV=12'));
-  await expect.poll(async () => shaderModules(page)).toBeGreaterThan(modules);
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
-  expect(errors).toEqual([]);
+    const slider = page.getByLabel('WINDOW', { exact: true });
+    await expect(slider).toHaveValue('3');
+    for (let step = 0; step < 3; step += 1) {
+      const before = await finishedRuns(page);
+      await slider.focus();
+      await page.keyboard.press('ArrowRight');
+      await waitForRunAfter(page, before);
+    }
+    await expect(page.getByLabel('WINDOW value')).toHaveValue('6');
+    expect(await shaderModules(page), 'slider moves reuse every shader').toBe(modules);
+
+    // The counter does count: a change of structure builds new shaders.
+    await page.goto(linkTo(code.replace('<= half', '<= half * 2'), '&Q=12&KV=12'));
+    await expect.poll(async () => shaderModules(page)).toBeGreaterThan(modules);
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done');
+    expect(errors).toEqual([]);
+  });
 });
 
 test('an attention-gym file pasted whole draws its mask', async ({ page }) => {
