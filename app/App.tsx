@@ -34,9 +34,9 @@ export function App() {
           FlexAttention masks, BlockMasks and block-sparse attention, on your GPU.
         </p>
         <AdapterStatus />
-        <EngineStatus />
         <RunStatus />
         <ShareDialog />
+        <EngineStatus />
       </header>
       <LinkProblems />
       <main className="workspace">

@@ -1,10 +1,15 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { FIRST_VISIT } from './engineStorage';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { bytesToBase64url } from '../app/url/base64url';
 import { deflateRaw } from '../app/url/compress';
 import { writeNpy } from '../app/tensors/npy';
 import { openPlayground, takeLongestTask, watchErrors, watchLongTasks } from './helpers';
+
+// What a first visit gets: the page chooses the engine itself (on this machine's software
+// adapter, usually the CPU engine).
+test.use({ storageState: FIRST_VISIT });
 
 /**
  * The hostile corpus, in the real page: links and files made to freeze the tab, exhaust memory,

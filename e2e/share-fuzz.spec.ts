@@ -1,3 +1,4 @@
+import { FIRST_VISIT } from './engineStorage';
 import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,10 @@ import { bytesToBase64url } from '../app/url/base64url';
 import { deflateRaw } from '../app/url/compress';
 import { seededFloats } from '../testing/randomScenarios';
 import { finishedRuns, runsAfter, watchErrors } from './helpers';
+
+// What a first visit gets: the page chooses the engine itself (on this machine's software
+// adapter, usually the CPU engine).
+test.use({ storageState: FIRST_VISIT });
 
 // The page fuzz: hostile and damaged links opened in the real page. Each must leave the
 // page responsive within 2 s, showing a picture or a clear error (a compile or run error, or the

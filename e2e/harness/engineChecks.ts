@@ -198,13 +198,14 @@ export interface RunSummary {
   blockMaskChecksum: number;
 }
 
-/** Runs a whole scenario through the engine's public entry (GPU or CPU, whichever the page has). */
+/** Runs a whole scenario through the engine's public entry, on the GPU engine. */
 export async function runScenarioSummary(
   scenario: Scenario,
 ): Promise<{ ok: true; summary: RunSummary } | { ok: false; message: string }> {
   let result;
   try {
-    result = await runScenario(scenario, compile(scenario.code), null);
+    // The GPU engine, as the page's own tests choose it (engine.spec.ts checks its limits).
+    result = await runScenario(scenario, compile(scenario.code), null, { engine: 'gpu' });
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
@@ -372,7 +373,10 @@ export async function uncapturedErrorThenRun(): Promise<{
     }
     const second = await getGpu();
     const newDevice = second.kind === 'gpu' && second.context.device !== first.context.device;
-    const next = await outcomeOf(() => runScenario(smallScenario(3), compile(CAUSAL), null));
+    // The GPU engine, whichever engine this adapter would choose: the fault is the GPU's.
+    const next = await outcomeOf(() =>
+      runScenario(smallScenario(3), compile(CAUSAL), null, { engine: 'gpu' }),
+    );
     return { faults, newDevice, next };
   } finally {
     unsubscribe();
@@ -391,12 +395,16 @@ export async function deviceLostDuringRun(): Promise<{ during: Outcome; after: O
   const program = compile(CAUSAL);
   const during = await outcomeOf(() =>
     runScenario(smallScenario(4), program, null, {
+      // The GPU engine, whichever engine this adapter would choose: the loss is the GPU's.
+      engine: 'gpu',
       onProgress: (_fraction, stage) => {
         if (stage === 'attention') device.destroy();
       },
     }),
   );
-  const after = await outcomeOf(() => runScenario(smallScenario(4), program, null));
+  const after = await outcomeOf(() =>
+    runScenario(smallScenario(4), program, null, { engine: 'gpu' }),
+  );
   return { during, after };
 }
 
@@ -440,7 +448,7 @@ export async function timeScenario(scenario: Scenario): Promise<TimedRun> {
   const start = performance.now();
   let outcome: Omit<TimedRun, 'longTasks' | 'ms'>;
   try {
-    const result = await runScenario(scenario, program, null);
+    const result = await runScenario(scenario, program, null, { engine: 'gpu' });
     outcome = { ok: true, message: '', backend: result.backend, outNaN: -1 };
     // Let the observer hear about the last task before it is disconnected.
     await new Promise((resolve) => setTimeout(resolve, 100));
