@@ -6,6 +6,7 @@
  * does. Pure apart from the kernel it is given, so it runs the same in a worker and in a unit test.
  */
 import type { AttentionInputs, AttentionShape } from '../../problem';
+import type { CompiledProgram } from '../../mask/types';
 import { classifyMaskRow, EMPTY, FULL, type RowMaskProgram } from './maskRow';
 import { headsOf, type MaskGrid, type WorkItem } from './work';
 
@@ -20,21 +21,7 @@ export interface ItemKernel {
   finishRows(out: Float32Array, outOffset: number, lse: Float32Array, lseOffset: number): void;
 }
 
-export interface ItemProgram extends RowMaskProgram {
-  hasScoreMod: boolean;
-  /** score_mod in place over scores[offset + r * stride + c], as CompiledProgram.scoreTile. */
-  scoreTile(
-    scores: Float32Array,
-    offset: number,
-    stride: number,
-    b: number,
-    h: number,
-    q0: number,
-    rows: number,
-    kv0: number,
-    cols: number,
-  ): void;
-}
+export type ItemProgram = RowMaskProgram & Pick<CompiledProgram, 'hasScoreMod' | 'scoreTile'>;
 
 /** The picture rows of the (b, h) on screen that fall in this item's query block. */
 export interface PictureRows {

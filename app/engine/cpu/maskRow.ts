@@ -12,25 +12,15 @@
  * bounds prove allowed everywhere is partial there, with every in-range cell allowed.
  */
 import type { AttentionShape } from '../../problem';
+import type { CompiledProgram } from '../../mask/types';
 
 /** A key block's kind, as the bounds back end numbers its answers. */
 export const EMPTY = 0;
 export const FULL = 1;
 export const PARTIAL = 2;
 
-/** What classifying a row needs of a program. */
-export interface RowMaskProgram {
-  /** mask_mod over a tile: out[r * stride + c] = 1 where (q0 + r, kv0 + c) is allowed, else 0. */
-  maskTile(
-    b: number,
-    h: number,
-    q0: number,
-    rows: number,
-    kv0: number,
-    cols: number,
-    out: Uint8Array,
-    stride: number,
-  ): void;
+/** What classifying a row needs of a program: its tile evaluator and its bounds. */
+export interface RowMaskProgram extends Pick<CompiledProgram, 'maskTile'> {
   /** mask_mod over a box: 0 never allowed, 1 always allowed, 2 cannot tell. */
   bounds(b: number, h: number, qLo: number, qHi: number, kvLo: number, kvHi: number): number;
 }
