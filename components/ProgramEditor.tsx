@@ -47,15 +47,27 @@ export function ProgramEditor() {
     };
   }, []);
 
-  // Edits from elsewhere (sliders, the gallery, a share link) flow into the editor.
+  // Edits from elsewhere (sliders, the gallery, a share link) flow into the editor in a task of
+  // their own: CodeMirror redraws and reads the selection back (a forced layout), and doing that
+  // inside React's commit of a new link made one long main-thread task of both. The editor takes
+  // the store's text as it is when the task runs, so a keystroke in between (which has reached
+  // the store already) is never undone. Timers run in order, so an error set in the same commit
+  // lands on the text it belongs to.
   useEffect(() => {
-    editorRef.current?.setText(code);
+    const editor = editorRef.current;
+    if (!editor) return;
+    const task = setTimeout(() => editor.setText(playground.getState().scenario.code), 0);
+    return () => clearTimeout(task);
   }, [code, ready]);
 
   useEffect(() => {
-    editorRef.current?.setError(
-      compileError ? { span: compileError.span, message: compileError.message } : null,
-    );
+    const editor = editorRef.current;
+    if (!editor) return;
+    const task = setTimeout(() => {
+      const error = playground.getState().compileError;
+      editor.setError(error ? { span: error.span, message: error.message } : null);
+    }, 0);
+    return () => clearTimeout(task);
   }, [compileError, ready]);
 
   return (
