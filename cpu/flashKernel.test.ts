@@ -277,6 +277,39 @@ describe('the kernel interface', () => {
     );
   });
 
+  it('loads a key range and leaves the other keys as they were', () => {
+    // Odd sizes, so the transposed keys and the values are padded (D 3, DV 5).
+    const sizes = { D: 3, DV: 5, blockQ: 4, blockKV: 4, KV: 10 };
+    const k = Float32Array.from({ length: 2 * 10 * 3 }, (_, i) => Math.sin(i) * 2);
+    const v = Float32Array.from({ length: 2 * 10 * 5 }, (_, i) => Math.cos(i));
+    const q = Float32Array.from({ length: 4 * 3 }, (_, i) => Math.sin(3 * i));
+    const attend = (load: (kernel: FlashKernel) => void) => {
+      const kernel = createFlashKernel(sizes, { relaxed: false });
+      // Head 0 first, so a range load that forgot the head offset would show.
+      kernel.setKeys(k, 0, v, 0);
+      load(kernel);
+      kernel.beginRows(q, 0, 4, 0.5);
+      const out = new Float32Array(4 * 5);
+      const lse = new Float32Array(4);
+      for (const kv0 of [0, 4, 8]) {
+        kernel.scores(kv0, Math.min(4, 10 - kv0));
+        kernel.accumulate(kv0, Math.min(4, 10 - kv0));
+      }
+      kernel.finishRows(out, 0, lse, 0);
+      return [...out, ...lse];
+    };
+    const whole = attend((kernel) => kernel.setKeys(k, 30, v, 50));
+    const byBlock = attend((kernel) => {
+      for (const kv0 of [8, 0, 4]) kernel.setKeys(k, 30, v, 50, kv0, Math.min(4, 10 - kv0));
+    });
+    const partly = attend((kernel) => kernel.setKeys(k, 30, v, 50, 4, 4));
+    expect(byBlock).toEqual(whole);
+    expect(partly).not.toEqual(whole);
+    const kernel = createFlashKernel(sizes, { relaxed: false });
+    expect(() => kernel.setKeys(k, 30, v, 50, 8, 3)).toThrow(RangeError);
+    expect(() => kernel.setKeys(k, 30, v, 50, -1, 2)).toThrow(RangeError);
+  });
+
   it('exposes a tile of blockQ * blockKV floats that scores() writes', () => {
     const kernel = createFlashKernel(
       { D: 2, DV: 1, blockQ: 3, blockKV: 5, KV: 5 },

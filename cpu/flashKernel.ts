@@ -39,8 +39,19 @@ export interface FlashKernelSizes {
 }
 
 export interface FlashKernel {
-  /** Copies one kv head's keys [KV, D] and values [KV, DV] (row-major, starting at the offsets). */
-  setKeys(k: Float32Array, kOffset: number, v: Float32Array, vOffset: number): void;
+  /**
+   * Copies keys [kvStart, kvStart + count) of one kv head, whose keys [KV, D] and values [KV, DV]
+   * start at the offsets (row-major), into the kernel; the other keys keep what they held, so a
+   * caller loads only the key blocks it visits. The default is every key.
+   */
+  setKeys(
+    k: Float32Array,
+    kOffset: number,
+    v: Float32Array,
+    vOffset: number,
+    kvStart?: number,
+    count?: number,
+  ): void;
   /**
    * Starts `rows` (<= blockQ) query rows [rows, D] read from q at qOffset; resets the running
    * max, sum and accumulator. `scale` multiplies q.k.
@@ -137,23 +148,32 @@ class WasmFlashKernel implements FlashKernel {
     this.accumulateCall = exportedFunction(instance, EXPORTS.accumulate);
   }
 
-  setKeys(k: Float32Array, kOffset: number, v: Float32Array, vOffset: number): void {
+  setKeys(
+    k: Float32Array,
+    kOffset: number,
+    v: Float32Array,
+    vOffset: number,
+    kvStart = 0,
+    count = this.sizes.KV - kvStart,
+  ): void {
     const { D, DV, KV } = this.sizes;
     const { kvStride, dvStride } = this.layout;
+    this.checkColumns('setKeys', kvStart, count, KV);
     checkRange('setKeys: k', k, kOffset, KV * D);
     checkRange('setKeys: v', v, vOffset, KV * DV);
     const floats = this.floats;
     const kT = this.layout.kT / 4;
+    const end = kvStart + count;
     for (let d = 0; d < D; d++) {
       const row = kT + d * kvStride;
-      for (let kv = 0; kv < KV; kv++) floats[row + kv] = k[kOffset + kv * D + d];
+      for (let kv = kvStart; kv < end; kv++) floats[row + kv] = k[kOffset + kv * D + d];
     }
     const vBase = this.layout.v / 4;
     if (dvStride === DV) {
-      floats.set(v.subarray(vOffset, vOffset + KV * DV), vBase);
+      floats.set(v.subarray(vOffset + kvStart * DV, vOffset + end * DV), vBase + kvStart * DV);
     } else {
       // The padding columns stay zero from creation.
-      for (let kv = 0; kv < KV; kv++) {
+      for (let kv = kvStart; kv < end; kv++) {
         floats.set(v.subarray(vOffset + kv * DV, vOffset + (kv + 1) * DV), vBase + kv * dvStride);
       }
     }
@@ -222,18 +242,24 @@ class WasmFlashKernel implements FlashKernel {
     return Math.ceil(this.rows / ROWS);
   }
 
-  private checkColumns(what: string, kvStart: number, cols: number): void {
-    const { KV, blockKV } = this.sizes;
+  /** Keys [kvStart, kvStart + cols) must lie in [0, KV), at most `widest` of them. */
+  private checkColumns(
+    what: string,
+    kvStart: number,
+    cols: number,
+    widest = this.sizes.blockKV,
+  ): void {
+    const { KV } = this.sizes;
     if (
       !Number.isInteger(kvStart) ||
       !Number.isInteger(cols) ||
       kvStart < 0 ||
       cols < 0 ||
-      cols > blockKV ||
+      cols > widest ||
       kvStart + cols > KV
     ) {
       throw new RangeError(
-        `${what}: keys [${kvStart}, ${kvStart + cols}) do not fit KV = ${KV}, blockKV = ${blockKV}`,
+        `${what}: keys [${kvStart}, ${kvStart + cols}) do not fit KV = ${KV}, at most ${widest} at once`,
       );
     }
   }

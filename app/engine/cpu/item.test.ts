@@ -15,7 +15,7 @@ import { createBlockMask, flexAttention, headPicture } from '../../reference';
 import { randomInputs } from '../../tensors/random';
 import { maskSizes } from '../shape';
 import { createAssembly } from './assemble';
-import { runItem, type KeyCache } from './item';
+import { emptyKeyCache, runItem, type KeyCache } from './item';
 import { workerProgram } from './program';
 import { workItems } from './work';
 
@@ -106,7 +106,7 @@ function check(c: Case, seed: number): void {
     blockKV: shape.blockKV,
     KV: shape.KV,
   });
-  const keys: KeyCache = { loaded: -1 };
+  const keys: KeyCache = emptyKeyCache(shape);
   for (const item of workItems(grid)) {
     const context = { program, shape, grid, inputs, kernel, keys, pictureHead: c.view };
     assembly.add(runItem(context, item));

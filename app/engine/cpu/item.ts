@@ -12,7 +12,14 @@ import { headsOf, type MaskGrid, type WorkItem } from './work';
 
 /** The part of the WebAssembly kernel (cpu/flashKernel.ts) an item drives. */
 export interface ItemKernel {
-  setKeys(k: Float32Array, kOffset: number, v: Float32Array, vOffset: number): void;
+  setKeys(
+    k: Float32Array,
+    kOffset: number,
+    v: Float32Array,
+    vOffset: number,
+    kvStart: number,
+    count: number,
+  ): void;
   beginRows(q: Float32Array, qOffset: number, rows: number, scale: number): void;
   scores(kvStart: number, cols: number): void;
   readonly tile: Float32Array;
@@ -44,9 +51,21 @@ export interface ItemResult {
   ms: { blockMask: number; attention: number; picture: number };
 }
 
-/** Which kv head the kernel holds, so consecutive heads of one GQA group load it once. */
+/**
+ * Which kv head's keys the kernel holds, and which of its key blocks: keys are loaded a block at
+ * a time as the blocks are visited, so a row that visits few blocks (causal's early rows, a
+ * document mask, an empty row) pays for few, and consecutive heads of one GQA group, or the
+ * next item on the same head, reuse what is loaded.
+ */
 export interface KeyCache {
-  loaded: number;
+  kvHead: number;
+  /** 1 for each key block of `kvHead` the kernel holds. */
+  blocks: Uint8Array;
+}
+
+/** A cache that holds nothing (new inputs or a new kernel). */
+export function emptyKeyCache(shape: Pick<AttentionShape, 'KV' | 'blockKV'>): KeyCache {
+  return { kvHead: -1, blocks: new Uint8Array(Math.ceil(shape.KV / shape.blockKV)) };
 }
 
 export interface ItemContext {
@@ -87,14 +106,14 @@ export function runItem(context: ItemContext, item: WorkItem): ItemResult {
   const kvHeadOf = ({ b, h }: { b: number; h: number }) => b * HKV + Math.floor(h / group);
   // Heads are visited forwards, or backwards when the kernel already holds the last one's keys
   // (the previous item ended there): one kv head load fewer per item.
-  const backwards = heads.length > 1 && kvHeadOf(heads[heads.length - 1]) === keys.loaded;
+  const backwards = heads.length > 1 && kvHeadOf(heads[heads.length - 1]) === keys.kvHead;
   for (let step = 0; step < heads.length; step++) {
     const index = backwards ? heads.length - 1 - step : step;
     const { b, h } = heads[index];
     const kvHead = kvHeadOf(heads[index]);
-    if (keys.loaded !== kvHead) {
-      kernel.setKeys(inputs.k, kvHead * KV * D, inputs.v, kvHead * KV * DV);
-      keys.loaded = kvHead;
+    if (keys.kvHead !== kvHead) {
+      keys.kvHead = kvHead;
+      keys.blocks.fill(0);
     }
     const onScreen = pictureHead !== null && pictureHead.b === b && pictureHead.h === h;
     const scores = onScreen ? new Float32Array(rows * KV).fill(-Infinity) : null;
@@ -102,6 +121,10 @@ export function runItem(context: ItemContext, item: WorkItem): ItemResult {
     const visit = (kb: number, allowed: Uint8Array | null) => {
       const kvStart = kb * blockKV;
       const cols = width(kb);
+      if (!keys.blocks[kb]) {
+        kernel.setKeys(inputs.k, kvHead * KV * D, inputs.v, kvHead * KV * DV, kvStart, cols);
+        keys.blocks[kb] = 1;
+      }
       kernel.scores(kvStart, cols);
       if (program.hasScoreMod) {
         program.scoreTile(tile, 0, blockKV, b, h, qLo, rows, kvStart, cols);

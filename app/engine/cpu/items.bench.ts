@@ -8,7 +8,7 @@ import { createFlashKernel } from '../../../cpu/flashKernel';
 import type { AttentionShape } from '../../problem';
 import { randomInputs } from '../../tensors/random';
 import { maskSizes } from '../shape';
-import { runItem, type ItemContext } from './item';
+import { emptyKeyCache, runItem, type ItemContext } from './item';
 import { classifyMaskRow } from './maskRow';
 import { workerProgram } from './program';
 import { workItems } from './work';
@@ -37,7 +37,7 @@ for (const mask of ['noop', 'causal', 'document', 'alibi'] as MaskId[]) {
     grid,
     inputs: randomInputs(shape, 1),
     kernel,
-    keys: { loaded: -1 },
+    keys: emptyKeyCache(shape),
     pictureHead: null,
   };
   describe(`${mask}@${S}: every item in one thread`, () => {

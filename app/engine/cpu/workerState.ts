@@ -5,7 +5,7 @@
  */
 import { createFlashKernel } from '../../../cpu/flashKernel';
 import type { AttentionInputs } from '../../problem';
-import { runItem, type ItemContext, type ItemKernel } from './item';
+import { emptyKeyCache, runItem, type ItemContext, type ItemKernel } from './item';
 import { workerProgram, type WorkerProgram } from './program';
 import type { CpuEngineRequest, CpuEngineResponse } from './protocol';
 
@@ -61,7 +61,7 @@ export class WorkerState {
       inputs: { q, k, v },
       kernel: this.kernel.kernel,
       // New inputs or a new kernel: whatever keys the kernel held are stale.
-      keys: { loaded: -1 },
+      keys: emptyKeyCache(shape),
       pictureHead: request.pictureHead,
     };
   }
