@@ -4,9 +4,9 @@ import { select, zoom as d3zoom, zoomIdentity, zoomTransform, type ZoomBehavior 
 import type { FigureSpec } from '../app/state/figure';
 import { playground, selectCell, setHover, setZoom } from '../app/state/store';
 import { cellFromFigure } from './teachingRun';
-import { cellCanvas } from './colourScale';
 import { cellScale, layoutFigure, plotSize } from './figureLayout';
 import { renderFigureSvg } from './figureSvg';
+import { useCellCanvas } from './useCellCanvas';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const ZOOM_STEP = 1.5;
@@ -55,16 +55,21 @@ export function HeatmapFigure({ spec, paintTag }: { spec: FigureSpec; paintTag?:
   const [lo, hi] = spec.domain;
   const rowCells = spec.rows.cells;
   const colCells = spec.cols.cells;
-  const cells = useMemo(
-    () => cellCanvas(values, rowCells, colCells, colourMap, [lo, hi]),
-    [values, rowCells, colCells, colourMap, lo, hi],
+  const { canvas: cellsCanvas, current: cellsReady } = useCellCanvas(
+    values,
+    rowCells,
+    colCells,
+    colourMap,
+    lo,
+    hi,
   );
 
-  // The cells: the one-pixel-per-cell canvas, scaled by the zoom, nearest-neighbour.
+  // The cells: the one-pixel-per-cell canvas, scaled by the zoom, nearest-neighbour. While a
+  // large grid is still being painted the canvas keeps what it shows (and its paint tag).
   useEffect(() => {
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
+    if (!canvas || !ctx || !cellsReady || !cellsCanvas) return;
     const dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(plot.width * dpr);
     canvas.height = Math.round(plot.height * dpr);
@@ -73,9 +78,9 @@ export function HeatmapFigure({ spec, paintTag }: { spec: FigureSpec; paintTag?:
     ctx.imageSmoothingEnabled = false;
     ctx.translate(zoom.x, zoom.y);
     ctx.scale(zoom.k, zoom.k);
-    ctx.drawImage(cells, 0, 0, plot.width, plot.height);
+    ctx.drawImage(cellsCanvas, 0, 0, plot.width, plot.height);
     if (paintTag !== undefined) canvas.dataset.painted = paintTag;
-  }, [cells, plot.width, plot.height, zoom, paintTag]);
+  }, [cellsCanvas, cellsReady, plot.width, plot.height, zoom, paintTag]);
 
   // Title, axes, grid, colour bar.
   useEffect(() => {

@@ -32,18 +32,21 @@ export function colourAt(map: ColourMapName, t: number): string {
 }
 
 const LUT_SIZE = 256;
-const luts = new Map<ColourMapName, Uint8ClampedArray>();
+const luts = new Map<ColourMapName, Uint32Array>();
 
-/** 256 RGB triples along the map. */
-export function colourTable(map: ColourMapName): Uint8ClampedArray {
+/**
+ * 256 opaque RGBA pixels along the map, each stored as one 32-bit word whose bytes are R, G, B, A
+ * in memory order (written through a byte view, so the order holds on any endianness), so a
+ * painter copies a whole pixel with one store.
+ */
+export function colourTable(map: ColourMapName): Uint32Array {
   const cached = luts.get(map);
   if (cached) return cached;
-  const table = new Uint8ClampedArray(LUT_SIZE * 3);
+  const table = new Uint32Array(LUT_SIZE);
+  const bytes = new Uint8Array(table.buffer);
   for (let i = 0; i < LUT_SIZE; i++) {
     const c = rgb(colourAt(map, i / (LUT_SIZE - 1)));
-    table[i * 3] = c.r;
-    table[i * 3 + 1] = c.g;
-    table[i * 3 + 2] = c.b;
+    bytes.set([c.r, c.g, c.b, 255], i * 4);
   }
   luts.set(map, table);
   return table;
@@ -51,7 +54,9 @@ export function colourTable(map: ColourMapName): Uint8ClampedArray {
 
 /**
  * RGBA pixels, one per cell, row-major: the cell's colour, or transparent where the value is
- * not finite (a masked score is -inf and is drawn blank, as attention-gym's imshow does).
+ * not finite (a masked score is -inf and is drawn blank, as attention-gym's imshow does). Values
+ * outside the domain take the end colours. One table read and one 32-bit store per cell: a
+ * 2048 x 2048 picture is coloured on the page's thread, so this loop is kept tight.
  */
 export function paintCells(
   values: ArrayLike<number>,
@@ -59,29 +64,28 @@ export function paintCells(
   domain: [number, number],
 ): Uint8ClampedArray<ArrayBuffer> {
   const pixels = new Uint8ClampedArray(values.length * 4);
+  const out = new Uint32Array(pixels.buffer);
+  const n = values.length;
   if (map === 'blocks') {
-    const colours = BLOCK_COLOURS.map((c) => rgb(c));
-    for (let i = 0; i < values.length; i++) {
-      const c = colours[Math.max(0, Math.min(2, Math.round(values[i])))];
-      pixels[i * 4] = c.r;
-      pixels[i * 4 + 1] = c.g;
-      pixels[i * 4 + 2] = c.b;
-      pixels[i * 4 + 3] = 255;
-    }
+    const states = new Uint32Array(3);
+    const bytes = new Uint8Array(states.buffer);
+    BLOCK_COLOURS.forEach((colour, i) => {
+      const c = rgb(colour);
+      bytes.set([c.r, c.g, c.b, 255], i * 4);
+    });
+    for (let i = 0; i < n; i++) out[i] = states[Math.max(0, Math.min(2, Math.round(values[i])))];
     return pixels;
   }
   const table = colourTable(map);
+  const last = LUT_SIZE - 1;
   const [lo, hi] = domain;
-  const span = hi - lo || 1;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    const t = Math.max(0, Math.min(1, (v - lo) / span));
-    const k = Math.round(t * (LUT_SIZE - 1)) * 3;
-    pixels[i * 4] = table[k];
-    pixels[i * 4 + 1] = table[k + 1];
-    pixels[i * 4 + 2] = table[k + 2];
-    pixels[i * 4 + 3] = 255;
+  const scale = last / (hi - lo || 1);
+  for (let i = 0; i < n; i++) {
+    // x is NaN for NaN, and +-inf for +-inf: those fail every test below and stay transparent.
+    const x = (values[i] - lo) * scale;
+    if (x >= 0 && x <= last) out[i] = table[(x + 0.5) | 0];
+    else if (x < 0 && x > -Infinity) out[i] = table[0];
+    else if (x > last && x < Infinity) out[i] = table[last];
   }
   return pixels;
 }

@@ -12,9 +12,11 @@ import { randomInputs } from '../../tensors/random';
 import { maskSizes } from '../shape';
 import { createAssembly } from './assemble';
 import { dealItems, type RunSetup } from './deal';
-import type { ItemResult } from './item';
+import { emptyKeyCache, runItem, type ItemContext, type ItemResult } from './item';
+import { workerProgram } from './program';
+import { createFlashKernel } from '../../../cpu/flashKernel';
 import type { PoolWorker } from './pool';
-import type { CpuEngineRequest, CpuEngineResponse } from './protocol';
+import { INPUT_PART_VALUES, type CpuEngineRequest, type CpuEngineResponse } from './protocol';
 import { workItems, type WorkItem } from './work';
 import { WorkerState } from './workerState';
 
@@ -132,9 +134,63 @@ describe('dealing items to the CPU engine workers', () => {
       () => undefined,
       options,
     );
-    const begins = worker.requests.flatMap((r) => (r.kind === 'begin' ? [r] : []));
-    expect(Object.keys(begins[0].inputs).sort()).toEqual(['k', 'q', 'v']);
-    expect(Object.keys(begins[1].inputs)).toEqual(['k']);
+    // Each run's requests, in order: its input parts, then begin, then items.
+    const runs = [...new Set(worker.requests.map((r) => r.run))];
+    const sent = runs.map((run) =>
+      worker.requests.flatMap((r) => (r.run === run && r.kind === 'input' ? [r.name] : [])),
+    );
+    expect(sent).toEqual([['q', 'k', 'v'], ['k']]);
+    // Inputs travel only as parts: begin never carries (and clones) them again.
+    expect(worker.requests.some((r) => 'inputs' in r)).toBe(false);
+    for (const run of runs) {
+      const kinds = worker.requests.filter((r) => r.run === run).map((r) => r.kind);
+      expect(kinds.indexOf('begin')).toBe(kinds.lastIndexOf('input') + 1);
+    }
+  });
+
+  it('sends an input larger than a part in parts that the worker puts back together', async () => {
+    // q is 2 x 2 x 300 x 1000 = 1.2M values: two parts, the second shorter.
+    const shape: AttentionShape = { ...SHAPE, B: 2, H: 2, HKV: 1, Q: 300, KV: 40, D: 1000 };
+    const program = compile(SOURCE);
+    const grid = { ...maskSizes(shape, program.maskDeps), nQ: Math.ceil(shape.Q / shape.blockQ) };
+    const inputs = randomInputs(shape, 5);
+    const setup: RunSetup = {
+      source: SOURCE,
+      shape,
+      grid,
+      inputs,
+      pictureHead: null,
+      relaxed: false,
+    };
+    const worker = fakeWorker();
+    const assembly = createAssembly(shape, grid, null);
+    await dealItems([worker], setup, workItems(grid), (result) => assembly.add(result), {
+      onFailure: () => expect.unreachable('no failure'),
+      deadlineMs: 60_000,
+    });
+    const parts = worker.requests.flatMap((r) => (r.kind === 'input' ? [r] : []));
+    expect(parts.map((p) => [p.name, p.offset, p.values.length])).toEqual([
+      ['q', 0, INPUT_PART_VALUES],
+      ['q', INPUT_PART_VALUES, inputs.q.length - INPUT_PART_VALUES],
+      ['k', 0, inputs.k.length],
+      ['v', 0, inputs.v.length],
+    ]);
+    // The same items run in this thread on the original arrays give the same bits.
+    const direct = createAssembly(shape, grid, null);
+    const context: ItemContext = {
+      program: workerProgram(SOURCE),
+      shape,
+      grid,
+      inputs,
+      kernel: createFlashKernel(
+        { D: 1000, DV: 6, blockQ: 16, blockKV: 16, KV: 40 },
+        { relaxed: false },
+      ),
+      keys: emptyKeyCache(shape),
+      pictureHead: null,
+    };
+    for (const item of workItems(grid)) direct.add(runItem(context, item));
+    expect(assembly.finish().out).toEqual(direct.finish().out);
   });
 
   it('an abort rejects with an AbortError and drops the pool', async () => {

@@ -7,7 +7,8 @@
 import { abortError } from '../../async/abort';
 import type { AttentionInputs, AttentionShape } from '../../problem';
 import type { ItemResult } from './item';
-import { inputsToSend, type PoolWorker } from './pool';
+import { yieldToPage } from '../../async/yieldToPage';
+import { inputParts, inputsToSend, type PoolWorker } from './pool';
 import type { CpuEngineResponse } from './protocol';
 import type { MaskGrid, WorkItem } from './work';
 
@@ -27,6 +28,7 @@ export interface RunSetup {
   source: string;
   shape: AttentionShape;
   grid: MaskGrid;
+  /** Sent to the workers that do not hold them; never part of `begin`. */
   inputs: AttentionInputs;
   pictureHead: { b: number; h: number } | null;
   relaxed: boolean;
@@ -103,19 +105,31 @@ export function dealItems(
       }
       deal(worker);
     };
-    try {
+    for (const worker of workers) {
+      worker.onmessage = onMessage(worker);
+      worker.onerror = (event) => fail(new Error(`The CPU worker failed: ${event.message}`));
+    }
+    // Each worker gets its missing inputs, part by part with the page's thread let go between
+    // parts, then `begin` and its first items; it starts on them while the next worker's inputs
+    // are still being sent.
+    const { inputs, ...begin } = setup;
+    const start = async () => {
       for (const worker of workers) {
-        worker.onmessage = onMessage(worker);
-        worker.onerror = (event) => fail(new Error(`The CPU worker failed: ${event.message}`));
-        worker.post({ kind: 'begin', run, ...setup, inputs: inputsToSend(worker, setup.inputs) });
+        for (const part of inputParts(inputsToSend(worker, inputs))) {
+          worker.post({ kind: 'input', run, ...part }, [part.values.buffer]);
+          await yieldToPage();
+          if (settled) return;
+        }
+        worker.post({ kind: 'begin', run, ...begin });
         for (let i = 0; i < ITEMS_IN_FLIGHT; i++) deal(worker);
       }
-    } catch (error) {
-      fail(error instanceof Error ? error : new Error(String(error)));
-    }
-    if (items.length === 0) {
-      finish();
-      resolve();
-    }
+      if (items.length === 0) {
+        finish();
+        resolve();
+      }
+    };
+    start().catch((error: unknown) =>
+      fail(error instanceof Error ? error : new Error(String(error))),
+    );
   });
 }

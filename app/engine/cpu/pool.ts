@@ -5,7 +5,7 @@
  * run makes new ones.
  */
 import type { AttentionInputs, InputName } from '../../problem';
-import type { CpuEngineRequest, CpuEngineResponse } from './protocol';
+import { INPUT_PART_VALUES, type CpuEngineRequest, type CpuEngineResponse } from './protocol';
 
 /** More workers than this gain nothing on a page, and each holds a copy of the inputs. */
 export const MAX_CPU_WORKERS = 8;
@@ -16,7 +16,8 @@ export function cpuWorkerCount(): number {
 }
 
 export interface PoolWorker {
-  post(request: CpuEngineRequest): void;
+  /** Posts a request; the buffers in `transfer` move to the worker. */
+  post(request: CpuEngineRequest, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<CpuEngineResponse>) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;
   /** The inputs this worker holds, by identity: an input is sent again only when it changed. */
@@ -28,7 +29,7 @@ let pool: { workers: PoolWorker[]; terminate: () => void } | null = null;
 function spawn(): { worker: PoolWorker; terminate: () => void } {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   const wrapped: PoolWorker = {
-    post: (request) => worker.postMessage(request),
+    post: (request, transfer = []) => worker.postMessage(request, transfer),
     onmessage: null,
     onerror: null,
     held: {},
@@ -72,4 +73,25 @@ export function inputsToSend(
     }
   }
   return send;
+}
+
+export interface InputPart {
+  name: InputName;
+  length: number;
+  offset: number;
+  /** A copy of values [offset, offset + values.length), to transfer. */
+  values: Float32Array;
+}
+
+/** The parts `inputs` travel in, each a fresh copy of at most INPUT_PART_VALUES values. */
+export function* inputParts(inputs: Partial<AttentionInputs>): Generator<InputPart> {
+  for (const name of ['q', 'k', 'v'] as const) {
+    const values = inputs[name];
+    if (!values) continue;
+    // An empty input still sends its one (empty) part, which makes the worker's array.
+    for (let offset = 0; offset === 0 || offset < values.length; offset += INPUT_PART_VALUES) {
+      const end = Math.min(values.length, offset + INPUT_PART_VALUES);
+      yield { name, length: values.length, offset, values: values.slice(offset, end) };
+    }
+  }
 }

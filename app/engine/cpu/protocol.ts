@@ -1,4 +1,4 @@
-import type { AttentionInputs, AttentionShape } from '../../problem';
+import type { AttentionShape, InputName } from '../../problem';
 import type { ItemResult } from './item';
 import type { MaskGrid, WorkItem } from './work';
 
@@ -7,19 +7,28 @@ import type { MaskGrid, WorkItem } from './work';
  * deals `item`s one or two at a time as workers finish (dynamic dealing balances any mask), and
  * each item's result comes back with its buffers transferred.
  *
- * Workers live across runs and keep the last inputs they were sent: `begin` carries an input only
- * when it differs from the one that worker already holds (a program or slider edit reuses the
- * same Q, K and V), and it is copied, never transferred, since the page keeps the run's inputs.
+ * Workers live across runs and keep the last inputs they were sent: before `begin` the page sends
+ * only the inputs that differ from the ones that worker holds (a program or slider edit reuses
+ * the same Q, K and V). An input travels in `input` parts of at most INPUT_PART_VALUES, each a
+ * copy the page transfers, one part per main-thread task: cloning a whole input of hundreds of
+ * megabytes in one postMessage held the page's thread for hundreds of milliseconds.
  */
 export type CpuEngineRequest =
+  | {
+      kind: 'input';
+      run: number;
+      name: InputName;
+      /** The whole input's length; the part at offset 0 starts a new array of it. */
+      length: number;
+      offset: number;
+      values: Float32Array;
+    }
   | {
       kind: 'begin';
       run: number;
       source: string;
       shape: AttentionShape;
       grid: MaskGrid;
-      /** Only the inputs that changed since this worker's last run. */
-      inputs: Partial<AttentionInputs>;
       pictureHead: { b: number; h: number } | null;
       relaxed: boolean;
     }
@@ -28,3 +37,6 @@ export type CpuEngineRequest =
 export type CpuEngineResponse =
   | { kind: 'item'; run: number; result: ItemResult }
   | { kind: 'error'; run: number; message: string };
+
+/** The most values in one `input` part (4 MiB): a copy of it takes a millisecond or two. */
+export const INPUT_PART_VALUES = 1 << 20;

@@ -16,9 +16,13 @@ export class WorkerState {
   private context: ItemContext | null = null;
   private run = -1;
 
-  /** The answer to one message (null for `begin`, or an item of a run that is over). */
+  /** The answer to one message (null for `input` and `begin`, or an item of a run that is over). */
   handle(request: CpuEngineRequest): CpuEngineResponse | null {
     try {
+      if (request.kind === 'input') {
+        this.receive(request);
+        return null;
+      }
       if (request.kind === 'begin') {
         this.begin(request);
         return null;
@@ -35,10 +39,21 @@ export class WorkerState {
     }
   }
 
+  /** One part of an input; the part at offset 0 starts the new array. */
+  private receive({ name, length, offset, values }: Extract<CpuEngineRequest, { kind: 'input' }>) {
+    // A new input makes whatever run this worker had stale.
+    this.context = null;
+    if (offset === 0) this.held[name] = new Float32Array(length);
+    const held = this.held[name];
+    if (!held || held.length !== length || offset + values.length > length) {
+      throw new Error(`The CPU worker was sent a part of ${name} that does not fit it.`);
+    }
+    held.set(values, offset);
+  }
+
   private begin(request: Extract<CpuEngineRequest, { kind: 'begin' }>): void {
     this.run = request.run;
     this.context = null;
-    Object.assign(this.held, request.inputs);
     if (this.program?.source !== request.source) this.program = workerProgram(request.source);
     const { shape } = request;
     const sizes = {
