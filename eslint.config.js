@@ -37,9 +37,9 @@ const APP = {
  */
 const OWN_FOLDER = String.raw`\./(?!.*\.\./).*`;
 const GPU_LEAF = {
-  regex: String.raw`^(?!(${OWN_FOLDER}|\.\./app/problem(/[\w.-]+)?|\.\./app/mask/types)$)`,
+  regex: String.raw`^(?!(${OWN_FOLDER}|\.\./app/problem(/[\w.-]+)?|\.\./app/mask/types|\.\./app/async/[\w.-]+)$)`,
   message:
-    'gpu/ imports only gpu/ itself, and types from app/problem (the problem) and app/mask/types (the compiled program).',
+    'gpu/ imports only gpu/ itself, types from app/problem (the problem) and app/mask/types (the compiled program), and the app/async leaf.',
 };
 const GPU_APP_TYPES = {
   regex: String.raw`^\.\./app/(problem(/[\w.-]+)?|mask/types)$`,

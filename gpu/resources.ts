@@ -7,7 +7,7 @@
 import type { PROGRAM_BIND_GROUP } from '../app/mask/types';
 import { KernelBuildError, type CompilerMessage } from './kernelBuildError';
 import { LruCache } from './lruCache';
-import { yieldToPage } from './yieldToPage';
+import { yieldToPage } from '../app/async/yieldToPage';
 
 /** A scenario asked for more than the device allows. */
 export class GpuLimitError extends Error {

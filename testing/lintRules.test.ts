@@ -58,7 +58,7 @@ function valueImport(name: string, source: string): string {
 
 describe('the leaf modules import only what the README names', () => {
   it.each([
-    // gpu/: gpu/ itself, and types from app/problem and app/mask/types; nothing else of app/.
+    // gpu/: gpu/ itself, types from app/problem and app/mask/types, and app/async; nothing else.
     ['gpu/zz.ts', typeImport('RunResult', '../app/engine/types')],
     ['gpu/zz.ts', typeImport('PlaygroundState', '../app/state/store')],
     ['gpu/zz.ts', valueImport('SHAPE_FIELDS', '../app/problem')],
@@ -98,6 +98,7 @@ describe('the leaf modules import only what the README names', () => {
     ['gpu/zz.ts', typeImport('AttentionShape', '../app/problem/shape')],
     ['gpu/zz.ts', typeImport('CompiledProgram', '../app/mask/types')],
     ['gpu/zz.ts', valueImport('uniformStruct', './uniformStruct')],
+    ['gpu/zz.ts', valueImport('yieldToPage', '../app/async/yieldToPage')],
     ['gpu/zz.ts', "import shader from './blockMask.wgsl?raw';\nexport const x = shader;\n"],
     ['cpu/zz.ts', typeImport('AttentionShape', '../app/problem')],
     ['cpu/zz.ts', valueImport('writeModule', './wasm/moduleWriter')],
