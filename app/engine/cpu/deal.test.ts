@@ -25,8 +25,15 @@ interface FakeWorker extends PoolWorker {
   itemsDone: number;
 }
 
-/** A worker in this thread: each message is cloned, handled on a later task, answered likewise. */
-function fakeWorker(breakOn?: (item: WorkItem) => boolean): FakeWorker {
+/**
+ * A worker in this thread: each message is cloned, handled on a later task, answered likewise
+ * (or, with `answerAt: 'microtask'`, handled and answered before the page's next task).
+ */
+function fakeWorker(
+  breakOn?: (item: WorkItem) => boolean,
+  answerAt: 'task' | 'microtask' = 'task',
+): FakeWorker {
+  const later = answerAt === 'task' ? (f: () => void) => setTimeout(f) : queueMicrotask;
   const state = new WorkerState();
   const worker: FakeWorker = {
     held: {},
@@ -37,7 +44,7 @@ function fakeWorker(breakOn?: (item: WorkItem) => boolean): FakeWorker {
     post(request) {
       const copy = structuredClone(request);
       worker.requests.push(copy);
-      setTimeout(() => {
+      later(() => {
         let response: CpuEngineResponse | null;
         if (copy.kind === 'item' && breakOn?.(copy.item)) {
           response = { kind: 'error', run: copy.run, message: 'the kernel broke' };
@@ -47,7 +54,7 @@ function fakeWorker(breakOn?: (item: WorkItem) => boolean): FakeWorker {
         if (response?.kind === 'item') worker.itemsDone++;
         if (response) {
           const answer = structuredClone(response);
-          setTimeout(() => worker.onmessage?.(new MessageEvent('message', { data: answer })));
+          later(() => worker.onmessage?.(new MessageEvent('message', { data: answer })));
         }
       });
     },
@@ -190,6 +197,53 @@ describe('dealing items to the CPU engine workers', () => {
       pictureHead: null,
     };
     for (const item of workItems(grid)) direct.add(runItem(context, item));
+    expect(assembly.finish().out).toEqual(direct.finish().out);
+  });
+
+  it('an input half sent when the run ends is sent again, whole, to that worker', async () => {
+    // q is 1.2M values, two parts. The first worker already holds the inputs and answers at
+    // once, so the run's one item is done while the second worker has had one part of q.
+    const shape: AttentionShape = { ...SHAPE, B: 2, H: 2, HKV: 1, Q: 300, KV: 40, D: 1000 };
+    const program = compile(SOURCE);
+    const grid = { ...maskSizes(shape, program.maskDeps), nQ: Math.ceil(shape.Q / shape.blockQ) };
+    const inputs = randomInputs(shape, 6);
+    const setup: RunSetup = {
+      source: SOURCE,
+      shape,
+      grid,
+      inputs,
+      pictureHead: null,
+      relaxed: false,
+    };
+    const options = { onFailure: () => expect.unreachable('no failure'), deadlineMs: 60_000 };
+    const items = workItems(grid);
+    const quick = fakeWorker(undefined, 'microtask');
+    await dealItems([quick], setup, items, () => undefined, options);
+    const late = fakeWorker();
+    await dealItems([quick, late], setup, items.slice(0, 1), () => undefined, options);
+    const partsOf = (worker: FakeWorker) =>
+      worker.requests.flatMap((r) => (r.kind === 'input' ? [`${r.name}@${r.offset}`] : []));
+    expect(partsOf(late)).toEqual(['q@0']);
+    expect(late.held.q).toBeUndefined();
+
+    // The next run sends q from its start, and the late worker's results are right.
+    const assembly = createAssembly(shape, grid, null);
+    await dealItems([late], setup, items, (result) => assembly.add(result), options);
+    expect(partsOf(late)).toEqual(['q@0', 'q@0', `q@${INPUT_PART_VALUES}`, 'k@0', 'v@0']);
+    const direct = createAssembly(shape, grid, null);
+    const context: ItemContext = {
+      program: workerProgram(SOURCE),
+      shape,
+      grid,
+      inputs,
+      kernel: createFlashKernel(
+        { D: 1000, DV: 6, blockQ: 16, blockKV: 16, KV: 40 },
+        { relaxed: false },
+      ),
+      keys: emptyKeyCache(shape),
+      pictureHead: null,
+    };
+    for (const item of items) direct.add(runItem(context, item));
     expect(assembly.finish().out).toEqual(direct.finish().out);
   });
 

@@ -8,7 +8,7 @@ import { abortError } from '../../async/abort';
 import type { AttentionInputs, AttentionShape } from '../../problem';
 import type { ItemResult } from './item';
 import { yieldToPage } from '../../async/yieldToPage';
-import { inputParts, inputsToSend, type PoolWorker } from './pool';
+import { inputParts, missingInputs, type PoolWorker } from './pool';
 import type { CpuEngineResponse } from './protocol';
 import type { MaskGrid, WorkItem } from './work';
 
@@ -115,10 +115,16 @@ export function dealItems(
     const { inputs, ...begin } = setup;
     const start = async () => {
       for (const worker of workers) {
-        for (const part of inputParts(inputsToSend(worker, inputs))) {
-          worker.post({ kind: 'input', run, ...part }, [part.values.buffer]);
-          await yieldToPage();
-          if (settled) return;
+        for (const name of missingInputs(worker, inputs)) {
+          // Held by the worker only once every part is on its way: a run that ends while an
+          // input is half sent (the other workers did every item) leaves it to be sent again.
+          worker.held[name] = undefined;
+          for (const part of inputParts(name, inputs[name])) {
+            worker.post({ kind: 'input', run, ...part }, [part.values.buffer]);
+            await yieldToPage();
+            if (settled) return;
+          }
+          worker.held[name] = inputs[name];
         }
         worker.post({ kind: 'begin', run, ...begin });
         for (let i = 0; i < ITEMS_IN_FLIGHT; i++) deal(worker);

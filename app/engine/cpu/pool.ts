@@ -20,7 +20,7 @@ export interface PoolWorker {
   post(request: CpuEngineRequest, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<CpuEngineResponse>) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;
-  /** The inputs this worker holds, by identity: an input is sent again only when it changed. */
+  /** The inputs this worker holds in full, by identity: an input is sent again only when it changed. */
   held: Partial<Record<InputName, Float32Array>>;
 }
 
@@ -60,19 +60,9 @@ export function dropPool(): void {
   pool = null;
 }
 
-/** The inputs a worker lacks: those that are not the very arrays it was sent last time. */
-export function inputsToSend(
-  worker: PoolWorker,
-  inputs: AttentionInputs,
-): Partial<AttentionInputs> {
-  const send: Partial<AttentionInputs> = {};
-  for (const name of ['q', 'k', 'v'] as const) {
-    if (worker.held[name] !== inputs[name]) {
-      send[name] = inputs[name];
-      worker.held[name] = inputs[name];
-    }
-  }
-  return send;
+/** The inputs a worker lacks: those that are not the very arrays it was last sent in full. */
+export function missingInputs(worker: PoolWorker, inputs: AttentionInputs): InputName[] {
+  return (['q', 'k', 'v'] as const).filter((name) => worker.held[name] !== inputs[name]);
 }
 
 export interface InputPart {
@@ -83,15 +73,11 @@ export interface InputPart {
   values: Float32Array;
 }
 
-/** The parts `inputs` travel in, each a fresh copy of at most INPUT_PART_VALUES values. */
-export function* inputParts(inputs: Partial<AttentionInputs>): Generator<InputPart> {
-  for (const name of ['q', 'k', 'v'] as const) {
-    const values = inputs[name];
-    if (!values) continue;
-    // An empty input still sends its one (empty) part, which makes the worker's array.
-    for (let offset = 0; offset === 0 || offset < values.length; offset += INPUT_PART_VALUES) {
-      const end = Math.min(values.length, offset + INPUT_PART_VALUES);
-      yield { name, length: values.length, offset, values: values.slice(offset, end) };
-    }
+/** The parts an input travels in, each a fresh copy of at most INPUT_PART_VALUES values. */
+export function* inputParts(name: InputName, values: Float32Array): Generator<InputPart> {
+  // An empty input still sends its one (empty) part, which makes the worker's array.
+  for (let offset = 0; offset === 0 || offset < values.length; offset += INPUT_PART_VALUES) {
+    const end = Math.min(values.length, offset + INPUT_PART_VALUES);
+    yield { name, length: values.length, offset, values: values.slice(offset, end) };
   }
 }
