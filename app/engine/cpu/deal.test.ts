@@ -88,6 +88,39 @@ function setupOf(seed: number): RunSetup {
   };
 }
 
+/** q is 2 x 2 x 300 x 1000 = 1.2M values: two parts, the second shorter. */
+const TWO_PART_SHAPE: AttentionShape = { ...SHAPE, B: 2, H: 2, HKV: 1, Q: 300, KV: 40, D: 1000 };
+
+function twoPartSetup(seed: number): RunSetup {
+  const program = compile(SOURCE);
+  const shape = TWO_PART_SHAPE;
+  return {
+    source: SOURCE,
+    shape,
+    grid: { ...maskSizes(shape, program.maskDeps), nQ: Math.ceil(shape.Q / shape.blockQ) },
+    inputs: randomInputs(shape, seed),
+    pictureHead: null,
+    relaxed: false,
+  };
+}
+
+/** out of every item of the run, computed in this thread on the run's own arrays. */
+function outInThisThread({ shape, grid, inputs }: RunSetup): Float32Array {
+  const assembly = createAssembly(shape, grid, null);
+  const { D, DV, blockQ, blockKV, KV } = shape;
+  const context: ItemContext = {
+    program: workerProgram(SOURCE),
+    shape,
+    grid,
+    inputs,
+    kernel: createFlashKernel({ D, DV, blockQ, blockKV, KV }, { relaxed: false }),
+    keys: emptyKeyCache(shape),
+    pictureHead: null,
+  };
+  for (const item of workItems(grid)) assembly.add(runItem(context, item));
+  return assembly.finish().out;
+}
+
 describe('dealing items to the CPU engine workers', () => {
   it('hands every item to some worker once and assembles the reference BlockMask', async () => {
     const workers = [fakeWorker(), fakeWorker(), fakeWorker()];
@@ -156,22 +189,11 @@ describe('dealing items to the CPU engine workers', () => {
   });
 
   it('sends an input larger than a part in parts that the worker puts back together', async () => {
-    // q is 2 x 2 x 300 x 1000 = 1.2M values: two parts, the second shorter.
-    const shape: AttentionShape = { ...SHAPE, B: 2, H: 2, HKV: 1, Q: 300, KV: 40, D: 1000 };
-    const program = compile(SOURCE);
-    const grid = { ...maskSizes(shape, program.maskDeps), nQ: Math.ceil(shape.Q / shape.blockQ) };
-    const inputs = randomInputs(shape, 5);
-    const setup: RunSetup = {
-      source: SOURCE,
-      shape,
-      grid,
-      inputs,
-      pictureHead: null,
-      relaxed: false,
-    };
+    const setup = twoPartSetup(5);
+    const { inputs } = setup;
     const worker = fakeWorker();
-    const assembly = createAssembly(shape, grid, null);
-    await dealItems([worker], setup, workItems(grid), (result) => assembly.add(result), {
+    const assembly = createAssembly(setup.shape, setup.grid, null);
+    await dealItems([worker], setup, workItems(setup.grid), (result) => assembly.add(result), {
       onFailure: () => expect.unreachable('no failure'),
       deadlineMs: 60_000,
     });
@@ -183,40 +205,15 @@ describe('dealing items to the CPU engine workers', () => {
       ['v', 0, inputs.v.length],
     ]);
     // The same items run in this thread on the original arrays give the same bits.
-    const direct = createAssembly(shape, grid, null);
-    const context: ItemContext = {
-      program: workerProgram(SOURCE),
-      shape,
-      grid,
-      inputs,
-      kernel: createFlashKernel(
-        { D: 1000, DV: 6, blockQ: 16, blockKV: 16, KV: 40 },
-        { relaxed: false },
-      ),
-      keys: emptyKeyCache(shape),
-      pictureHead: null,
-    };
-    for (const item of workItems(grid)) direct.add(runItem(context, item));
-    expect(assembly.finish().out).toEqual(direct.finish().out);
+    expect(assembly.finish().out).toEqual(outInThisThread(setup));
   });
 
   it('an input half sent when the run ends is sent again, whole, to that worker', async () => {
-    // q is 1.2M values, two parts. The first worker already holds the inputs and answers at
-    // once, so the run's one item is done while the second worker has had one part of q.
-    const shape: AttentionShape = { ...SHAPE, B: 2, H: 2, HKV: 1, Q: 300, KV: 40, D: 1000 };
-    const program = compile(SOURCE);
-    const grid = { ...maskSizes(shape, program.maskDeps), nQ: Math.ceil(shape.Q / shape.blockQ) };
-    const inputs = randomInputs(shape, 6);
-    const setup: RunSetup = {
-      source: SOURCE,
-      shape,
-      grid,
-      inputs,
-      pictureHead: null,
-      relaxed: false,
-    };
+    // The first worker already holds the inputs and answers at once, so the run's one item is
+    // done while the second worker has had one of q's two parts.
+    const setup = twoPartSetup(6);
     const options = { onFailure: () => expect.unreachable('no failure'), deadlineMs: 60_000 };
-    const items = workItems(grid);
+    const items = workItems(setup.grid);
     const quick = fakeWorker(undefined, 'microtask');
     await dealItems([quick], setup, items, () => undefined, options);
     const late = fakeWorker();
@@ -227,24 +224,10 @@ describe('dealing items to the CPU engine workers', () => {
     expect(late.held.q).toBeUndefined();
 
     // The next run sends q from its start, and the late worker's results are right.
-    const assembly = createAssembly(shape, grid, null);
+    const assembly = createAssembly(setup.shape, setup.grid, null);
     await dealItems([late], setup, items, (result) => assembly.add(result), options);
     expect(partsOf(late)).toEqual(['q@0', 'q@0', `q@${INPUT_PART_VALUES}`, 'k@0', 'v@0']);
-    const direct = createAssembly(shape, grid, null);
-    const context: ItemContext = {
-      program: workerProgram(SOURCE),
-      shape,
-      grid,
-      inputs,
-      kernel: createFlashKernel(
-        { D: 1000, DV: 6, blockQ: 16, blockKV: 16, KV: 40 },
-        { relaxed: false },
-      ),
-      keys: emptyKeyCache(shape),
-      pictureHead: null,
-    };
-    for (const item of items) direct.add(runItem(context, item));
-    expect(assembly.finish().out).toEqual(direct.finish().out);
+    expect(assembly.finish().out).toEqual(outInThisThread(setup));
   });
 
   it('an abort rejects with an AbortError and drops the pool', async () => {
