@@ -53,6 +53,8 @@ async function measure(context: GpuContext): Promise<Calibration> {
   const cpuMs = await fastest(() =>
     runOnCpuEngine({
       source: CALIBRATION_SOURCE,
+      // The program compiled off the page's thread above, so the page does not compile it again.
+      program,
       shape,
       uploaded: inputs,
       seed: SEED,

@@ -53,6 +53,20 @@ export function checkCpuRun(
   checkRunBudget(shape, program, { backend: 'cpu', cpuWorkers: workers });
 }
 
+/** The BlockMask of `program` for `shape` (its own B and H), by the reference's counting. */
+export function referenceBlockMask(program: CompiledProgram, shape: AttentionShape): BlockMaskData {
+  const sizes = maskSizes(shape, program.maskDeps);
+  return createBlockMask(
+    (b, h, q, kv) => program.mask(b, h, q, kv),
+    sizes.B,
+    sizes.H,
+    shape.Q,
+    shape.KV,
+    shape.blockQ,
+    shape.blockKV,
+  );
+}
+
 /**
  * The float64 reference run of one scenario (app/reference): the oracle both engines are checked
  * against, in unit tests and in the browser test page. No engine runs it.
@@ -69,17 +83,8 @@ export function runOnCpu(
   const score = program.hasScoreMod
     ? (s: number, bb: number, hh: number, q: number, kv: number) => program.score(s, bb, hh, q, kv)
     : null;
-  const sizes = maskSizes(shape, program.maskDeps);
   let t = performance.now();
-  const blockMask = createBlockMask(
-    mask,
-    sizes.B,
-    sizes.H,
-    shape.Q,
-    shape.KV,
-    shape.blockQ,
-    shape.blockKV,
-  );
+  const blockMask = referenceBlockMask(program, shape);
   const tBlock = performance.now() - t;
   t = performance.now();
   const outputs = flexAttention(inputs, shape, mask, score, blockMask);

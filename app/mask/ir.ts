@@ -360,22 +360,27 @@ export function sharedNodes(root: Ir): Ir[] {
       }
     }
   }
+  return postOrder(root).filter((node) => {
+    if (node === root || !isWorthBinding(node)) return false;
+    const reused = (parents.get(node.id) ?? 0) > 1;
+    // Binding every BIND_EVERY levels caps how deeply an emitted expression nests, whatever
+    // the program's height: WGSL compilers refuse deeply nested expressions.
+    const deep = node.height % BIND_EVERY === 0;
+    return reused || deep;
+  });
+}
+
+/** Every node reachable from `root` once, children before parents, without recursion. */
+export function postOrder(root: Ir): Ir[] {
   const order: Ir[] = [];
   const done = new Set<number>();
-  // Post-order without recursion: a node is emitted after all its children.
   const work: { node: Ir; expanded: boolean }[] = [{ node: root, expanded: false }];
   while (work.length > 0) {
     const item = work.pop() as { node: Ir; expanded: boolean };
     if (done.has(item.node.id)) continue;
     if (item.expanded) {
       done.add(item.node.id);
-      const reused = (parents.get(item.node.id) ?? 0) > 1;
-      // Binding every BIND_EVERY levels caps how deeply an emitted expression nests, whatever
-      // the program's height: WGSL compilers refuse deeply nested expressions.
-      const deep = item.node.height % BIND_EVERY === 0;
-      if (item.node !== root && isWorthBinding(item.node) && (reused || deep)) {
-        order.push(item.node);
-      }
+      order.push(item.node);
       continue;
     }
     work.push({ node: item.node, expanded: true });

@@ -17,9 +17,10 @@
  * buffers stay in cache whatever the tile size; buffers are reused once no later step reads them.
  */
 import type { CheckedProgram } from './eval/program';
-import { children, MAX_TENSOR_RANK, type Ir } from './ir';
+import { children, MAX_TENSOR_RANK, postOrder, type Ir } from './ir';
 import { floatMath, intMath, toF32, toF64, wrapIndex } from './semantics';
 import type { Precision } from './cpu';
+import type { CompiledProgram } from './types';
 import { rowOpOf } from './tileRowOps';
 
 /** Bits of a node's extent: its value changes from row to row (q_idx), from column to column. */
@@ -197,27 +198,6 @@ export function buildTileFunction(
 function castIsIdentity(node: Extract<Ir, { op: 'cast' }>, f32: boolean): boolean {
   if (node.type === 'bool') return false;
   return !(node.type === 'float' && node.a.type === 'int' && f32);
-}
-
-/** Every node reachable from `root` once, children before parents, without recursion. */
-function postOrder(root: Ir): Ir[] {
-  const order: Ir[] = [];
-  const done = new Set<number>();
-  const work: { node: Ir; expanded: boolean }[] = [{ node: root, expanded: false }];
-  while (work.length > 0) {
-    const item = work.pop() as { node: Ir; expanded: boolean };
-    if (done.has(item.node.id)) continue;
-    if (item.expanded) {
-      done.add(item.node.id);
-      order.push(item.node);
-      continue;
-    }
-    work.push({ node: item.node, expanded: true });
-    const cs = children(item.node);
-    for (let k = cs.length - 1; k >= 0; k -= 1)
-      if (!done.has(cs[k].id)) work.push({ node: cs[k], expanded: false });
-  }
-  return order;
 }
 
 function extentOf(node: Ir, args: Operand[]): number {
@@ -473,32 +453,12 @@ function tensorStep(
   };
 }
 
-/** Writes one mask byte per cell: out[r * stride + c], 1 where mask_mod allows. */
-export type MaskTile = (
-  b: number,
-  h: number,
-  q0: number,
-  rows: number,
-  kv0: number,
-  cols: number,
-  out: Uint8Array,
-  stride: number,
-) => void;
+/** mask_mod over a tile, as CompiledProgram.maskTile states it. */
+type MaskTile = CompiledProgram['maskTile'];
 
-/** Applies score_mod in place to scores[offset + r * stride + c] for every cell of the tile. */
-export type ScoreTile = (
-  scores: Float32Array,
-  offset: number,
-  stride: number,
-  b: number,
-  h: number,
-  q0: number,
-  rows: number,
-  kv0: number,
-  cols: number,
-) => void;
+/** score_mod over a tile, in place, as CompiledProgram.scoreTile states it. */
+type ScoreTile = CompiledProgram['scoreTile'];
 
-/** The mask of a program over tiles (every cell allowed when it has no mask_mod). */
 export function maskTileOf(fn: TileFunction | null): MaskTile {
   if (!fn) {
     return (_b, _h, _q0, rows, _kv0, cols, out, stride) => {

@@ -4,10 +4,8 @@
  * when a later case fails.
  */
 import { getGpu } from '../../gpu/device';
-import { blockSummary } from '../../app/engine/cpuRun';
-import { maskSizes } from '../../app/engine/shape';
+import { blockSummary, referenceBlockMask } from '../../app/engine/cpuRun';
 import type { AttentionInputs, AttentionShape, BlockMaskData } from '../../app/problem';
-import { createBlockMask } from '../../app/reference';
 import { compile } from '../../app/mask/compile';
 import type { CompiledProgram } from '../../app/mask/types';
 import { randomInputs } from '../../app/tensors/random';
@@ -122,20 +120,6 @@ function summarize(mask: MaskId, shape: AttentionShape, blockMask: BlockMaskData
     flops: elements * perElement,
     denseFlops: denseElements(shape) * perElement,
   };
-}
-
-/** Without WebGPU the block counts come from the float64 reference's BlockMask. */
-function referenceBlockMask(program: CompiledProgram, shape: AttentionShape): BlockMaskData {
-  const sizes = maskSizes(shape, program.maskDeps);
-  return createBlockMask(
-    (b, h, q, kv) => program.mask(b, h, q, kv),
-    sizes.B,
-    sizes.H,
-    shape.Q,
-    shape.KV,
-    shape.blockQ,
-    shape.blockKV,
-  );
 }
 
 /** Times BlockMask builds: at least minRuns, more while the phase is short. */
@@ -274,6 +258,7 @@ async function runCase(
     const summary = summarize(
       options.mask,
       shape,
+      // Without WebGPU the block counts come from the float64 reference's BlockMask.
       gpuSide ? gpuSide.blockMask : referenceBlockMask(program, shape),
     );
 

@@ -9,8 +9,8 @@ import { randomInputs } from '../../app/tensors/random';
 import type { AttentionShape } from '../../app/problem';
 import { additiveBias } from './bias';
 import { maskSource, type MaskId } from './cases';
-import { MHA_INPUTS, MHA_OUTPUT, multiHeadAttentionModel } from './onnxModel';
-import { headsToPacked, maxRelativeError, packedToHeads } from './stats';
+import { MHA_OUTPUT, mhaFeeds, multiHeadAttentionModel } from './onnxModel';
+import { maxRelativeError, packedToHeads } from './stats';
 
 beforeAll(() => {
   ort.env.wasm.numThreads = 1;
@@ -35,31 +35,12 @@ async function runMha(shape: AttentionShape, mask: MaskId, seed: number) {
     }),
     { executionProviders: ['wasm'] },
   );
-  const feeds: Record<string, ort.Tensor> = {
-    [MHA_INPUTS.query]: new ort.Tensor('float32', headsToPacked(inputs.q, B, H, Q, D), [
-      B,
-      Q,
-      H * D,
+  const feeds: Record<string, ort.Tensor> = Object.fromEntries(
+    mhaFeeds(shape, inputs, bias).map(({ name, data, dims }) => [
+      name,
+      new ort.Tensor('float32', data, dims),
     ]),
-    [MHA_INPUTS.key]: new ort.Tensor('float32', headsToPacked(inputs.k, B, H, KV, D), [
-      B,
-      KV,
-      H * D,
-    ]),
-    [MHA_INPUTS.value]: new ort.Tensor('float32', headsToPacked(inputs.v, B, H, KV, DV), [
-      B,
-      KV,
-      H * DV,
-    ]),
-  };
-  if (bias) {
-    feeds[MHA_INPUTS.attentionBias] = new ort.Tensor('float32', bias.values, [
-      1,
-      bias.heads,
-      Q,
-      KV,
-    ]);
-  }
+  );
   const output = (await session.run(feeds))[MHA_OUTPUT];
   await session.release();
   expect(output.dims).toEqual([B, Q, H * DV]);

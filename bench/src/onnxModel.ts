@@ -7,8 +7,9 @@
  * [B, S_kv, H*D], value [B, S_kv, H*DV], bias (absent), key_padding_mask (absent), attention_bias
  * [1, H or 1, S, S_kv] (present when the case has a mask). Output [B, S, H*DV].
  */
-import type { AttentionShape } from '../../app/problem';
+import type { AttentionInputs, AttentionShape } from '../../app/problem';
 import type { AdditiveBias } from './bias';
+import { headsToPacked } from './stats';
 
 const WIRE_VARINT = 0;
 const WIRE_LENGTH = 2;
@@ -188,4 +189,32 @@ export function modelForCase(
     scale,
     biasHeads: bias ? bias.heads : null,
   });
+}
+
+/** One input of the model as ORT takes it: its name, its values and its dims. */
+export interface MhaFeed {
+  name: string;
+  data: Float32Array;
+  dims: number[];
+}
+
+/**
+ * The model's inputs for one case: q, k and v packed from flexmask's [B, H, S, D] into the op's
+ * [B, S, H * D], and the additive bias when the mask has one.
+ */
+export function mhaFeeds(
+  shape: AttentionShape,
+  inputs: AttentionInputs,
+  bias: Pick<AdditiveBias, 'heads' | 'values'> | null,
+): MhaFeed[] {
+  const { B, H, Q, KV, D, DV } = shape;
+  const feeds: MhaFeed[] = [
+    { name: MHA_INPUTS.query, data: headsToPacked(inputs.q, B, H, Q, D), dims: [B, Q, H * D] },
+    { name: MHA_INPUTS.key, data: headsToPacked(inputs.k, B, H, KV, D), dims: [B, KV, H * D] },
+    { name: MHA_INPUTS.value, data: headsToPacked(inputs.v, B, H, KV, DV), dims: [B, KV, H * DV] },
+  ];
+  if (bias) {
+    feeds.push({ name: MHA_INPUTS.attentionBias, data: bias.values, dims: [1, bias.heads, Q, KV] });
+  }
+  return feeds;
 }

@@ -6,9 +6,9 @@
 import type * as Ort from 'onnxruntime-web/webgpu';
 import type { AttentionInputs, AttentionShape } from '../../app/problem';
 import type { AdditiveBias } from './bias';
-import { MHA_INPUTS, MHA_OUTPUT, modelForCase } from './onnxModel';
+import { MHA_OUTPUT, mhaFeeds, modelForCase } from './onnxModel';
 import type { PeerSession } from './peer';
-import { headsToPacked, packedToHeads } from './stats';
+import { packedToHeads } from './stats';
 
 type OrtModule = typeof Ort;
 let loaded: Promise<OrtModule> | null = null;
@@ -32,7 +32,7 @@ export async function createOrtSession(
   bias: AdditiveBias | null,
 ): Promise<PeerSession> {
   const ort = await loadOrt();
-  const { B, H, Q, KV, D, DV } = shape;
+  const { B, H, Q, DV } = shape;
   const model = modelForCase(shape, bias);
   const session = await ort.InferenceSession.create(model, {
     executionProviders: ['webgpu'],
@@ -52,12 +52,9 @@ export async function createOrtSession(
     buffers.push(buffer);
     return [name, ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims })];
   };
-  const feeds: Record<string, Ort.Tensor> = Object.fromEntries([
-    upload(MHA_INPUTS.query, headsToPacked(inputs.q, B, H, Q, D), [B, Q, H * D]),
-    upload(MHA_INPUTS.key, headsToPacked(inputs.k, B, H, KV, D), [B, KV, H * D]),
-    upload(MHA_INPUTS.value, headsToPacked(inputs.v, B, H, KV, DV), [B, KV, H * DV]),
-    ...(bias ? [upload(MHA_INPUTS.attentionBias, bias.values, [1, bias.heads, Q, KV])] : []),
-  ]);
+  const feeds: Record<string, Ort.Tensor> = Object.fromEntries(
+    mhaFeeds(shape, inputs, bias).map(({ name, data, dims }) => upload(name, data, dims)),
+  );
   await device.queue.onSubmittedWorkDone();
 
   return {

@@ -7,9 +7,9 @@
 import type * as Ort from 'onnxruntime-web/wasm';
 import type { AttentionInputs, AttentionShape } from '../../app/problem';
 import type { AdditiveBias } from './bias';
-import { MHA_INPUTS, MHA_OUTPUT, modelForCase } from './onnxModel';
+import { MHA_OUTPUT, mhaFeeds, modelForCase } from './onnxModel';
 import type { EngineSetup, PeerSession } from './peer';
-import { headsToPacked, packedToHeads } from './stats';
+import { packedToHeads } from './stats';
 
 type OrtModule = typeof Ort;
 let loaded: Promise<OrtModule> | null = null;
@@ -56,40 +56,19 @@ export async function createOrtWasmSession(
   bias: AdditiveBias | null,
 ): Promise<PeerSession> {
   const ort = await loadOrt();
-  const { B, H, Q, KV, D, DV } = shape;
+  const { B, H, Q, DV } = shape;
   const model = modelForCase(shape, bias);
   const session = await ort.InferenceSession.create(model, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
   });
   // Built once: a timed run is the op and its output, as the WebGPU peer's is.
-  const feeds: Record<string, Ort.Tensor> = {
-    [MHA_INPUTS.query]: new ort.Tensor('float32', headsToPacked(inputs.q, B, H, Q, D), [
-      B,
-      Q,
-      H * D,
+  const feeds: Record<string, Ort.Tensor> = Object.fromEntries(
+    mhaFeeds(shape, inputs, bias).map(({ name, data, dims }) => [
+      name,
+      new ort.Tensor('float32', data, dims),
     ]),
-    [MHA_INPUTS.key]: new ort.Tensor('float32', headsToPacked(inputs.k, B, H, KV, D), [
-      B,
-      KV,
-      H * D,
-    ]),
-    [MHA_INPUTS.value]: new ort.Tensor('float32', headsToPacked(inputs.v, B, H, KV, DV), [
-      B,
-      KV,
-      H * DV,
-    ]),
-    ...(bias
-      ? {
-          [MHA_INPUTS.attentionBias]: new ort.Tensor('float32', bias.values, [
-            1,
-            bias.heads,
-            Q,
-            KV,
-          ]),
-        }
-      : {}),
-  };
+  );
 
   return {
     async run() {

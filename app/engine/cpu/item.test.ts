@@ -11,8 +11,8 @@ import { randomProgram } from '../../../testing/randomProgram';
 import { seededFloats } from '../../../testing/randomScenarios';
 import { compile } from '../../mask/compile';
 import type { AttentionShape } from '../../problem';
-import { createBlockMask, flexAttention, headPicture } from '../../reference';
 import { randomInputs } from '../../tensors/random';
+import { runOnCpu } from '../cpuRun';
 import { maskSizes } from '../shape';
 import { createAssembly } from './assemble';
 import { emptyKeyCache, runItem, type KeyCache } from './item';
@@ -113,22 +113,9 @@ function check(c: Case, seed: number): void {
   }
   const got = assembly.finish();
 
-  const mask = (b: number, h: number, q: number, kv: number) => compiled.mask(b, h, q, kv);
-  const score = compiled.hasScoreMod
-    ? (s: number, b: number, h: number, q: number, kv: number) => compiled.score(s, b, h, q, kv)
-    : null;
-  const sizes = maskSizes(shape, compiled.maskDeps);
-  const reference = createBlockMask(
-    mask,
-    sizes.B,
-    sizes.H,
-    shape.Q,
-    shape.KV,
-    shape.blockQ,
-    shape.blockKV,
-  );
-  expect(got.blockMask).toEqual(reference);
-  const want = flexAttention(inputs, shape, mask, score, reference);
+  const reference = runOnCpu(compiled, shape, inputs, c.view.b, c.view.h);
+  expect(got.blockMask).toEqual(reference.blockMask);
+  const want = reference.outputs;
   const outError = relativeError(got.out, want.out);
   const lseError = relativeError(got.lse, want.lse);
   expect(outError.relative, `out, worst at ${outError.worstIndex}`).toBeLessThanOrEqual(1e-4);
@@ -137,7 +124,7 @@ function check(c: Case, seed: number): void {
   expect(lseError.infinityMismatches + lseError.nan).toBe(0);
 
   const picture = assembly.picture();
-  const wantPicture = headPicture(inputs, shape, mask, score, want.lse, c.view.b, c.view.h);
+  const wantPicture = reference.picture;
   expect(picture?.mask).toEqual(wantPicture.mask);
   const scoreError = relativeError(picture?.scores ?? [], wantPicture.scores);
   expect(scoreError.relative).toBeLessThanOrEqual(1e-4);

@@ -5,28 +5,17 @@
  * then mask_mod), then the full blocks ascending (score_mod only), as app/reference/attention.ts
  * does. Pure apart from the kernel it is given, so it runs the same in a worker and in a unit test.
  */
+import type { FlashKernel } from '../../../cpu/flashKernel';
 import type { AttentionInputs, AttentionShape } from '../../problem';
 import type { CompiledProgram } from '../../mask/types';
 import { classifyMaskRow, EMPTY, FULL, type RowMaskProgram } from './maskRow';
 import { headsOf, type MaskGrid, type WorkItem } from './work';
 
 /** The part of the WebAssembly kernel (cpu/flashKernel.ts) an item drives. */
-export interface ItemKernel {
-  setKeys(
-    k: Float32Array,
-    kOffset: number,
-    v: Float32Array,
-    vOffset: number,
-    kvStart: number,
-    count: number,
-  ): void;
-  beginRows(q: Float32Array, qOffset: number, rows: number, scale: number): void;
-  scores(kvStart: number, cols: number): void;
-  readonly tile: Float32Array;
-  maskTile(allowed: Uint8Array): void;
-  accumulate(kvStart: number, cols: number): void;
-  finishRows(out: Float32Array, outOffset: number, lse: Float32Array, lseOffset: number): void;
-}
+export type ItemKernel = Pick<
+  FlashKernel,
+  'setKeys' | 'beginRows' | 'scores' | 'tile' | 'maskTile' | 'accumulate' | 'finishRows'
+>;
 
 export type ItemProgram = RowMaskProgram & Pick<CompiledProgram, 'hasScoreMod' | 'scoreTile'>;
 
