@@ -55,6 +55,7 @@ export function HeatmapFigure({ spec, paintTag }: { spec: FigureSpec; paintTag?:
   const [lo, hi] = spec.domain;
   const rowCells = spec.rows.cells;
   const colCells = spec.cols.cells;
+  const dpr = window.devicePixelRatio || 1;
   const { canvas: cellsCanvas, current: cellsReady } = useCellCanvas(
     values,
     rowCells,
@@ -62,15 +63,15 @@ export function HeatmapFigure({ spec, paintTag }: { spec: FigureSpec; paintTag?:
     colourMap,
     lo,
     hi,
+    { width: plot.width * dpr, height: plot.height * dpr },
   );
 
-  // The cells: the one-pixel-per-cell canvas, scaled by the zoom, nearest-neighbour. While a
-  // large grid is still being painted the canvas keeps what it shows (and its paint tag).
+  // The cells: the one-pixel-per-cell canvas (for a large grid, first the cells the screen
+  // shows), scaled by the zoom, nearest-neighbour.
   useEffect(() => {
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx || !cellsReady || !cellsCanvas) return;
-    const dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(plot.width * dpr);
     canvas.height = Math.round(plot.height * dpr);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -80,7 +81,7 @@ export function HeatmapFigure({ spec, paintTag }: { spec: FigureSpec; paintTag?:
     ctx.scale(zoom.k, zoom.k);
     ctx.drawImage(cellsCanvas, 0, 0, plot.width, plot.height);
     if (paintTag !== undefined) canvas.dataset.painted = paintTag;
-  }, [cellsCanvas, cellsReady, plot.width, plot.height, zoom, paintTag]);
+  }, [cellsCanvas, cellsReady, plot.width, plot.height, zoom, paintTag, dpr]);
 
   // Title, axes, grid, colour bar.
   useEffect(() => {

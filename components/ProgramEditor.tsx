@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { MAX_CODE_CHARS } from '../app/problem';
-import { playground, setCode } from '../app/state/store';
+import { playground, typeCode } from '../app/state/store';
 import type { EditorHandle } from './codeEditor';
 
 const LABEL = 'Program: mask_mod and score_mod in Python';
@@ -30,7 +30,7 @@ export function ProgramEditor() {
           playground.getState().scenario.code,
           (text) => {
             setTooLong(null);
-            setCode(text);
+            typeCode(text);
           },
           { label: LABEL, maxLength: MAX_CODE_CHARS, onTooLong: setTooLong },
         );
@@ -81,7 +81,7 @@ export function ProgramEditor() {
           value={code}
           onChange={(e) => {
             const text = e.target.value;
-            setTooLong(setCode(text) ? null : text.length);
+            setTooLong(typeCode(text) ? null : text.length);
           }}
           rows={Math.min(24, code.split('\n').length + 1)}
         />

@@ -1,13 +1,23 @@
 /**
  * The one-pixel-per-cell canvas a figure scales up. A small grid is painted at once, during the
- * render; a large one (a 2048 x 2048 picture is 4M cells, about 40 ms of colouring and copying)
- * is painted in bands of rows, one band per main-thread task, so that no single task holds the
- * page for long. While a large grid is being painted, the figure keeps showing what it showed.
+ * render. A large one (a 2048 x 2048 picture is 4M cells, about 40 ms of colouring and copying,
+ * and twice that while a run computes on the same cores) is shown in two steps: first the cells
+ * the screen can show (one cell per device pixel of the plot, picked as the plot's
+ * nearest-neighbour scaling picks them, so the figure looks the same at the zoom it opens with),
+ * then every cell, painted in bands of rows, one band per main-thread task, so that no single
+ * task holds the page for long. Zooming in before the bands are done shows the screen-sized cells
+ * enlarged until every cell is painted.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { yieldToPage } from '../app/async/yieldToPage';
 import type { ColourMapName } from '../app/state/figure';
 import { cellCanvas, paintCells } from './colourScale';
+
+/** The plot's size in device pixels: how many cells the screen can show at once. */
+export interface ScreenSize {
+  width: number;
+  height: number;
+}
 
 /** Cells painted in one task: about 5 ms of colouring and copying on a slow machine. */
 export const BAND_CELLS = 1 << 19;
@@ -15,7 +25,7 @@ export const BAND_CELLS = 1 << 19;
 export interface CellCanvas {
   /** The canvas to draw, or null before the first one is ready. */
   canvas: HTMLCanvasElement | null;
-  /** Whether `canvas` shows the values asked for (false while a new large grid is painted). */
+  /** Whether `canvas` shows the values asked for (for a large grid, maybe only the screen's cells). */
   current: boolean;
 }
 
@@ -64,6 +74,30 @@ async function paintInBands(
   return canvas;
 }
 
+/**
+ * The cells a `width` x `height` pixel scaling of a `rows` x `cols` grid shows with nearest-
+ * neighbour sampling: pixel (i, j) shows the cell under its centre. A side that has fewer cells
+ * than pixels keeps every cell.
+ */
+export function screenCells(
+  values: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  { width, height }: ScreenSize,
+): { values: Float32Array; rows: number; cols: number } {
+  const outRows = Math.max(1, Math.min(rows, Math.round(height)));
+  const outCols = Math.max(1, Math.min(cols, Math.round(width)));
+  const colOf = Int32Array.from({ length: outCols }, (_, j) =>
+    Math.floor(((j + 0.5) * cols) / outCols),
+  );
+  const out = new Float32Array(outRows * outCols);
+  for (let i = 0; i < outRows; i++) {
+    const row = Math.floor(((i + 0.5) * rows) / outRows) * cols;
+    for (let j = 0; j < outCols; j++) out[i * outCols + j] = values[row + colOf[j]];
+  }
+  return { values: out, rows: outRows, cols: outCols };
+}
+
 export function useCellCanvas(
   values: ArrayLike<number>,
   rows: number,
@@ -71,12 +105,19 @@ export function useCellCanvas(
   map: ColourMapName,
   lo: number,
   hi: number,
+  screen: ScreenSize,
 ): CellCanvas {
   const large = rows * cols > BAND_CELLS;
   const now = useMemo(
     () => (large ? null : cellCanvas(values, rows, cols, map, [lo, hi])),
     [large, values, rows, cols, map, lo, hi],
   );
+  const { width, height } = screen;
+  const onScreen = useMemo(() => {
+    if (!large) return null;
+    const sampled = screenCells(values, rows, cols, { width, height });
+    return cellCanvas(sampled.values, sampled.rows, sampled.cols, map, [lo, hi]);
+  }, [large, values, rows, cols, map, lo, hi, width, height]);
   const [painted, setPainted] = useState<Painted | null>(null);
   useEffect(() => {
     if (!large) return;
@@ -88,7 +129,7 @@ export function useCellCanvas(
     return () => controller.abort();
   }, [large, values, rows, cols, map, lo, hi]);
   if (now) return { canvas: now, current: true };
-  const current =
+  const allPainted =
     painted !== null &&
     painted.values === values &&
     painted.rows === rows &&
@@ -96,5 +137,6 @@ export function useCellCanvas(
     painted.map === map &&
     painted.lo === lo &&
     painted.hi === hi;
-  return { canvas: painted?.canvas ?? null, current };
+  if (allPainted) return { canvas: painted.canvas, current: true };
+  return { canvas: onScreen, current: onScreen !== null };
 }

@@ -78,9 +78,8 @@ export async function runHeadPicture(
 ): Promise<PictureCells> {
   const { device } = buffers;
   const { onScreen } = attention;
-  const groupsX = Math.ceil(onScreen.cols / 8);
-  const groupsY = Math.ceil(onScreen.rows / 8);
-  checkWorkgroups(device, 'The score picture', [groupsX, groupsY]);
+  // One workgroup per row (headPicture.wgsl).
+  checkWorkgroups(device, 'The score picture', [onScreen.rows]);
   const layout = kernelLayout(device, 'headPicture', [
     'uniform',
     'read',
@@ -106,8 +105,9 @@ export async function runHeadPicture(
     col_stride: onScreen.colStride,
   });
   const cells = onScreen.rows * onScreen.cols;
+  const maskRowBytes = 4 * Math.ceil(onScreen.cols / 4);
   const probs = buffers.output('probability picture', 4 * cells);
-  const mask = buffers.output('mask picture', 4 * cells);
+  const mask = buffers.output('mask picture', maskRowBytes * onScreen.rows);
   const group0 = bindGroup0(device, layout, [
     buffers.uniform('picture parameters', params),
     attention.result,
@@ -118,14 +118,28 @@ export async function runHeadPicture(
   // The layout always has a program group; the variant without mask_mod binds an empty program.
   const group1 = programBindGroup(buffers, layout, allowedMayBeNegInf ? program : NO_PROGRAM);
 
-  await timer.runStage('picture', [group0, group1], [{ pipeline, workgroups: [groupsX, groupsY] }]);
-  const [scores, p, words] = await Promise.all([
+  await timer.runStage('picture', [group0, group1], [{ pipeline, workgroups: [onScreen.rows] }]);
+  const [scores, p, maskBytes] = await Promise.all([
     buffers.read(attention.picture, 4 * cells),
     buffers.read(probs, 4 * cells),
-    buffers.read(mask, 4 * cells),
+    buffers.read(mask, maskRowBytes * onScreen.rows),
   ]);
-  // set() converts in one native loop; Uint8Array.from would iterate 4M cells in script.
-  const allowed = new Uint8Array(cells);
-  allowed.set(new Uint32Array(words));
+  // Byte j of a mask word is cell 4w + j: WGSL puts a u32's bits 8j..8j+7 in its byte j.
+  const allowed = unpadRows(new Uint8Array(maskBytes), onScreen.rows, onScreen.cols, maskRowBytes);
   return { scores: new Float32Array(scores), probs: new Float32Array(p), mask: allowed };
+}
+
+/** `rows` rows of `cols` bytes, out of rows that each take `rowBytes` (at least `cols`). */
+export function unpadRows(
+  padded: Uint8Array,
+  rows: number,
+  cols: number,
+  rowBytes: number,
+): Uint8Array {
+  if (rowBytes === cols) return padded;
+  const out = new Uint8Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    out.set(padded.subarray(r * rowBytes, r * rowBytes + cols), r * cols);
+  }
+  return out;
 }

@@ -82,6 +82,8 @@ describe('runBytes', () => {
     expect(byName['the BlockMask index lists']).toBe(lists * 4);
     expect(byName['the block classes']).toBe(5 * 7 * 4);
     expect(byName['the score picture']).toBe(300 * 200 * 4);
+    // A byte per cell, rows padded to whole words: 200 columns are 50 words.
+    expect(byName['the mask picture']).toBe(300 * 200);
     expect(byName['the program parameters']).toBe(16);
     expect(byName['the program tensors']).toBe(4);
     expect(bytes.total).toBe(bytes.items.reduce((sum, i) => sum + i.bytes, 0));

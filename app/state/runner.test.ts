@@ -4,7 +4,7 @@ import { type AttentionInputs, DEFAULT_SCENARIO, type Scenario } from '../proble
 import type { CompiledProgram } from '../mask/types';
 import { MaskCompileError } from '../mask/errors';
 import { asCompileProblem, startRunner, type RunnerDeps } from './runner';
-import { createPlaygroundStore, setCode, setShape, setView } from './store';
+import { createPlaygroundStore, setCode, setShape, setView, typeCode } from './store';
 
 /** A fake engine: each call waits until the test resolves it, and records its options. */
 function fakeEngine() {
@@ -61,6 +61,15 @@ describe('startRunner', () => {
     return { store, engine, compile, stop };
   }
 
+  /** setup(), its first run done, and a second of quiet: the next edit is a lone one. */
+  async function settledAndQuiet() {
+    const runner = setup();
+    runner.engine.calls[0].resolve(fakeResult(1));
+    await vi.runAllTimersAsync();
+    await vi.advanceTimersByTimeAsync(1000);
+    return runner;
+  }
+
   test('runs at once, then marks done with the result', async () => {
     const { store, engine, stop } = setup();
     expect(engine.calls).toHaveLength(1);
@@ -72,18 +81,55 @@ describe('startRunner', () => {
     stop();
   });
 
-  test('edits are debounced: a burst of edits gives one run, after the quiet time', async () => {
-    const { store, engine, stop } = setup();
-    engine.calls[0].resolve(fakeResult(1));
-    await vi.runAllTimersAsync();
+  test('a lone edit from a control runs at once, without waiting for the quiet time', async () => {
+    const { store, engine, stop } = await settledAndQuiet();
+    setShape({ Q: 12 }, store);
+    expect(store.getState().status).toBe('running');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(engine.calls).toHaveLength(2);
+    expect(engine.calls[1].scenario.Q).toBe(12);
+    setCode('x = 2', store);
+    await vi.advanceTimersByTimeAsync(1000);
+    setCode('x = 3', store);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(engine.calls.map((c) => c.scenario.code).slice(2)).toEqual(['x = 2', 'x = 3']);
+    stop();
+  });
+
+  test('a burst of edits runs its first at once and its last after the quiet time', async () => {
+    const { store, engine, stop } = await settledAndQuiet();
     for (let i = 0; i < 5; i++) {
       setShape({ Q: 11 + i }, store);
       await vi.advanceTimersByTimeAsync(100);
     }
-    expect(engine.calls).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(150);
+    // The first edit's run started and was aborted by the second edit.
     expect(engine.calls).toHaveLength(2);
-    expect(engine.calls[1].scenario.Q).toBe(15);
+    expect(engine.calls[1].scenario.Q).toBe(11);
+    expect(engine.calls[1].options.signal?.aborted).toBe(true);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(engine.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(engine.calls).toHaveLength(3);
+    expect(engine.calls[2].scenario.Q).toBe(15);
+    stop();
+  });
+
+  test('text typed in the editor waits for a pause in typing, even after a quiet spell', async () => {
+    const { store, engine, compile, stop } = await settledAndQuiet();
+    typeCode('x = 1', store);
+    await vi.advanceTimersByTimeAsync(100);
+    typeCode('x = 12', store);
+    await vi.advanceTimersByTimeAsync(149);
+    expect(compile).toHaveBeenCalledTimes(1);
+    expect(engine.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(compile).toHaveBeenLastCalledWith('x = 12');
+    expect(engine.calls).toHaveLength(2);
+    // A control's edit after typing is not typing: it runs at once.
+    await vi.advanceTimersByTimeAsync(1000);
+    setCode('x = 13', store);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(engine.calls.at(-1)?.scenario.code).toBe('x = 13');
     stop();
   });
 

@@ -1,6 +1,6 @@
 /**
- * Keeps the result in step with the scenario: after each edit (debounced), compile the program
- * and run it; a newer edit aborts the run in flight, so only the latest scenario's result lands.
+ * Keeps the result in step with the scenario: after each edit (typing and bursts of edits
+ * debounced), compile the program and run it; a newer edit aborts the run in flight, so only the latest scenario's result lands.
  * The compiler and the engine are passed in, so tests can drive this with fakes.
  */
 import { isAbortError } from '../async/abort';
@@ -32,7 +32,11 @@ export interface RunnerDeps {
   ) => Promise<RunResult>;
   /** Turns the uploads into [B, H, S, D] tensors for this scenario; throws with a message. */
   prepareInputs: (state: PlaygroundState) => Partial<AttentionInputs> | null;
-  /** Quiet time after an edit before a run starts. */
+  /**
+   * Quiet time before a run: after text typed in the editor, and after an edit that comes within
+   * this time of the previous one (a slider being dragged). An edit after a quiet spell from
+   * anything else (a field, a preset, the shape) runs at once.
+   */
   debounceMs?: number;
 }
 
@@ -69,6 +73,7 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
   let controller: AbortController | null = null;
   let compiled: { source: string; program: CompiledProgram } | null = null;
   let last = runInputs(store.getState());
+  let lastEditAt = -Infinity;
 
   let generation = 0;
 
@@ -177,7 +182,12 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
       );
   };
 
-  const schedule = () => {
+  const schedule = (typed: boolean) => {
+    const now = Date.now();
+    // Typing, or one edit of a burst (a timer still waiting, or the last edit just now): wait
+    // for the pause. A lone edit from a control starts its run in the next task.
+    const wait = typed || timer !== null || now - lastEditAt < debounceMs;
+    lastEditAt = now;
     if (timer !== null) clearTimeout(timer);
     // From the edit on, what is in flight is for a scenario that no longer is: stop it, drop a
     // compile that may still answer, and say "running" at once. So every edit is followed by a
@@ -187,14 +197,16 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
     controller = null;
     generation += 1;
     runStarted(store);
-    timer = setTimeout(run, debounceMs);
+    timer = setTimeout(run, wait ? debounceMs : 0);
   };
 
   const unsubscribe = store.subscribe((state) => {
     const next = runInputs(state);
     if (sameInputs(next, last)) return;
+    const typed =
+      next.scenario.code !== last.scenario.code && state.typedCode === next.scenario.code;
     last = next;
-    schedule();
+    schedule(typed);
   });
   run();
 

@@ -92,6 +92,12 @@ export interface InteractionSlice {
   selectedCell: SelectedCell | null;
   /** The preset whose card the gallery shows (the last one used). */
   presetCard: string | null;
+  /**
+   * The program text as it was last typed in the editor (null before any typing). The runner
+   * waits for a pause in typing before it runs, but runs an edit from a control at once; this is
+   * how it tells the two apart.
+   */
+  typedCode: string | null;
 }
 
 export interface RunSlice {
@@ -162,6 +168,7 @@ function initialState(scenario: Scenario): PlaygroundState {
     galleryQuery: '',
     selectedCell: null,
     presetCard: null,
+    typedCode: null,
     status: 'idle',
     progress: null,
     runGeneration: 0,
@@ -196,10 +203,18 @@ export const playground = createPlaygroundStore();
  * Sets the program text. Text longer than MAX_CODE_CHARS is refused whole (false is returned and
  * nothing changes): no share link could carry it, and a cut program would be a different one.
  */
-export function setCode(code: string, store: PlaygroundStore = playground): boolean {
+export function setCode(code: string, store: PlaygroundStore = playground, typed = false): boolean {
   if (codeProblem(code) !== null) return false;
-  store.setState((s) => ({ scenario: { ...s.scenario, code } }));
+  store.setState((s) => ({
+    scenario: { ...s.scenario, code },
+    typedCode: typed ? code : s.typedCode,
+  }));
   return true;
+}
+
+/** setCode for text typed in the editor: the runner waits for a pause in typing (runner.ts). */
+export function typeCode(code: string, store: PlaygroundStore = playground): boolean {
+  return setCode(code, store, true);
 }
 
 /** Sets shape fields; keeps the chosen batch item and head inside the new sizes. */

@@ -67,6 +67,14 @@ async function adapter(): Promise<AdapterSummary | null> {
   };
 }
 
+/**
+ * Idle time before each timed run, so no engine pays for what the previous one left running.
+ * Back to back (CPU engines only, S = 2048), flexmask CPU's noop runs right after
+ * onnxruntime-web's spread from 41 to 64 ms; with this pause, from 36 to 40 ms. ORT's thread
+ * pool spinning on after its run is the likely cause; the pause is the same for every engine.
+ */
+const PAUSE_BEFORE_RUN_MS = 50;
+
 /** What the CPU engines' threads depend on. */
 function environment(): PageEnvironment {
   return {
@@ -229,9 +237,9 @@ function engineResult(
 
 /**
  * One case. flexmask on the GPU warms up and builds its BlockMask (kept for the attention runs),
- * the BlockMask build is timed on its own, then every engine is timed in interleaved rounds on
- * the same inputs, and each one's output is checked against flexmask's (the GPU's, or the CPU
- * engine's when the page has no WebGPU).
+ * the BlockMask build is timed on its own, then the GPU engines and then the CPU engines are
+ * timed, each side in interleaved rounds of its own, on the same inputs, and each one's output is
+ * checked against flexmask's (the GPU's, or the CPU engine's when the page has no WebGPU).
  */
 async function runCase(
   options: CaseOptions,
@@ -295,16 +303,25 @@ async function runCase(
         });
       }
     }
-    const outcomes = await runRounds(
-      timed.map((t) => t.contender),
-      {
-        minRuns: options.minRuns,
-        maxRuns: options.maxRuns,
-        extraRoundsWithinMs: options.extraRunsWithinMs,
-      },
-    );
-
-    const byEngine = new Map(timed.map((t, i) => [t.engine, outcomes[i]]));
+    // Each engine is judged against its counterpart on its own side (GPU with GPU, CPU with
+    // CPU), so each side is timed in rounds of its own: on a software adapter a GPU round takes
+    // seconds and a CPU round tens of milliseconds, and shared rounds would stop the CPU engines
+    // at minRuns samples, their first (least warmed-up) runs.
+    const byEngine = new Map<EngineId, ContenderOutcome>();
+    for (const onGpu of [true, false]) {
+      const side = timed.filter((t) => GPU_ENGINES.includes(t.engine) === onGpu);
+      if (side.length === 0) continue;
+      const outcomes = await runRounds(
+        side.map((t) => t.contender),
+        {
+          minRuns: options.minRuns,
+          maxRuns: options.maxRuns,
+          extraRoundsWithinMs: options.extraRunsWithinMs,
+          pauseBeforeRunMs: PAUSE_BEFORE_RUN_MS,
+        },
+      );
+      side.forEach((t, i) => byEngine.set(t.engine, outcomes[i]));
+    }
     // flexmask on the GPU where it ran, else flexmask's CPU engine.
     let reference: Reference | null = null;
     for (const engine of ['flexmask', 'flexmask-cpu'] as const) {

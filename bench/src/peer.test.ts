@@ -45,6 +45,33 @@ describe('runRounds', () => {
     expect(log.slice(-2)).toEqual(['a:release', 'b:release']);
   });
 
+  test('each timed run starts after the pause asked for, and only timed runs wait', async () => {
+    const log: string[] = [];
+    await runRounds([fake('a', log), fake('b', log)], {
+      minRuns: 2,
+      maxRuns: 2,
+      extraRoundsWithinMs: 0,
+      pauseBeforeRunMs: 50,
+      sleep: async (ms) => {
+        log.push(`sleep ${ms}`);
+      },
+    });
+    expect(log).toEqual([
+      'a:prepare',
+      'b:prepare',
+      'sleep 50',
+      'a:run',
+      'sleep 50',
+      'b:run',
+      'sleep 50',
+      'a:run',
+      'sleep 50',
+      'b:run',
+      'a:release',
+      'b:release',
+    ]);
+  });
+
   test('adds rounds up to maxRuns while the timed phase is short', async () => {
     const log: string[] = [];
     const outcomes = await runRounds([fake('a', log)], {

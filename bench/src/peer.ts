@@ -92,8 +92,16 @@ export interface RoundOptions {
   maxRuns: number;
   /** Rounds past minRuns are run only while the timed phase is shorter than this. */
   extraRoundsWithinMs: number;
+  /**
+   * Idle time before each timed run, so that what the previous run left running (a thread pool
+   * still spinning, a worker finishing up) is not counted against the next engine.
+   */
+  pauseBeforeRunMs?: number;
   now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Prepares every contender (a failure takes only that one out), then runs rounds until each
@@ -105,6 +113,8 @@ export async function runRounds(
   options: RoundOptions,
 ): Promise<ContenderOutcome[]> {
   const now = options.now ?? (() => performance.now());
+  const sleep = options.sleep ?? sleepFor;
+  const pauseMs = options.pauseBeforeRunMs ?? 0;
   const outcomes: ContenderOutcome[] = contenders.map((c) => ({
     name: c.name,
     samples: [],
@@ -131,6 +141,7 @@ export async function runRounds(
         const outcome = outcomes[i];
         if (outcome.error !== undefined) continue;
         try {
+          if (pauseMs > 0) await sleep(pauseMs);
           const sample = await contender.run();
           outcome.samples.push(sample);
           outcome.last = sample.out;
