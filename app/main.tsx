@@ -27,7 +27,7 @@ async function boot(): Promise<void> {
     // Never a blank page: without share links the app still opens on the default scenario.
     console.warn('flexmask: the share link could not be set up', error);
   }
-  // The store drives the engine: every edit (debounced) compiles (in a worker) and runs it.
+  // The store drives the engine: every edit (typing debounced) compiles (in a worker) and runs it.
   startRunner(playground, { compile: compileOffThread, runScenario, prepareInputs });
 
   const root = document.getElementById('root');

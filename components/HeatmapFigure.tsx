@@ -18,7 +18,8 @@ const PAN_STEP = 48;
  * bar drawn by d3 in an SVG on top. Wheel, drag, buttons and keys zoom and pan; the pointer
  * sets the hovered cell that the readout shows. Each time the cells are painted, the canvas's
  * `data-painted` is set to `paintTag` (which run the picture came from), so tests and the
- * latency bench can observe when a run's picture reached the screen.
+ * latency bench can observe when a run's picture reached the screen, and `data-complete` says
+ * whether every cell is drawn (a large grid first shows the cells the screen shows).
  */
 export function HeatmapFigure({ spec, paintTag }: { spec: FigureSpec; paintTag?: string }) {
   const containerRef = useRef<HTMLDivElement>(null);
@@ -56,7 +57,11 @@ export function HeatmapFigure({ spec, paintTag }: { spec: FigureSpec; paintTag?:
   const rowCells = spec.rows.cells;
   const colCells = spec.cols.cells;
   const dpr = window.devicePixelRatio || 1;
-  const { canvas: cellsCanvas, current: cellsReady } = useCellCanvas(
+  const {
+    canvas: cellsCanvas,
+    current: cellsReady,
+    complete: cellsComplete,
+  } = useCellCanvas(
     values,
     rowCells,
     colCells,
@@ -64,6 +69,7 @@ export function HeatmapFigure({ spec, paintTag }: { spec: FigureSpec; paintTag?:
     lo,
     hi,
     { width: plot.width * dpr, height: plot.height * dpr },
+    zoom.k > 1,
   );
 
   // The cells: the one-pixel-per-cell canvas (for a large grid, first the cells the screen
@@ -81,7 +87,8 @@ export function HeatmapFigure({ spec, paintTag }: { spec: FigureSpec; paintTag?:
     ctx.scale(zoom.k, zoom.k);
     ctx.drawImage(cellsCanvas, 0, 0, plot.width, plot.height);
     if (paintTag !== undefined) canvas.dataset.painted = paintTag;
-  }, [cellsCanvas, cellsReady, plot.width, plot.height, zoom, paintTag, dpr]);
+    canvas.dataset.complete = String(cellsComplete);
+  }, [cellsCanvas, cellsReady, cellsComplete, plot.width, plot.height, zoom, paintTag, dpr]);
 
   // Title, axes, grid, colour bar.
   useEffect(() => {

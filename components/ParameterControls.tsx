@@ -12,10 +12,15 @@ import {
 } from '../app/state/params';
 import { playground, setCode } from '../app/state/store';
 
-function setParam(param: ParamInfo, value: number) {
+/**
+ * Rewrites the constant in the program text. `typed`: the value comes from typing in the number
+ * field, so the run waits for a pause in typing, as it does for the editor (app/state/runner.ts);
+ * a slider or checkbox change runs at once.
+ */
+function setParam(param: ParamInfo, value: number, typed = false) {
   if (!Number.isFinite(value)) return;
   const { scenario, program } = playground.getState();
-  setCode(rewriteParam(scenario.code, param, value, program?.source ?? null));
+  setCode(rewriteParam(scenario.code, param, value, program?.source ?? null), playground, typed);
 }
 
 /**
@@ -91,7 +96,7 @@ function ParamRow({ param, value, longest }: { param: ParamInfo; value: number; 
         step={param.type === 'int' ? 1 : 'any'}
         value={value}
         onChange={(e) => {
-          if (e.target.value !== '') setParam(param, Number(e.target.value));
+          if (e.target.value !== '') setParam(param, Number(e.target.value), true);
         }}
       />
     </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screenCells } from './useCellCanvas';
+import { BAND_CELLS, screenCells, withinBand } from './useCellCanvas';
 
 /** A grid whose every cell holds its own index, so a sample says which cell it took. */
 function indexGrid(rows: number, cols: number): Float32Array {
@@ -44,5 +44,14 @@ describe('the cells the screen shows', () => {
     expect(Array.from(screenCells(scores, 2, 2, { width: 1, height: 1 }).values)).toEqual([
       -Infinity,
     ]);
+  });
+
+  it('a dense screen is scaled down to one band, its shape kept; a small one is left as it is', () => {
+    // A 800 x 680 CSS-pixel plot at two device pixels per CSS pixel: 2.2M pixels.
+    const { width, height } = withinBand({ width: 1600, height: 1360 });
+    expect(width * height).toBeLessThanOrEqual(BAND_CELLS);
+    expect(width * height).toBeGreaterThan(0.99 * BAND_CELLS);
+    expect(width / height).toBeCloseTo(1600 / 1360, 2);
+    expect(withinBand({ width: 600, height: 500 })).toEqual({ width: 600, height: 500 });
   });
 });

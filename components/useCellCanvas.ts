@@ -2,11 +2,11 @@
  * The one-pixel-per-cell canvas a figure scales up. A small grid is painted at once, during the
  * render. A large one (a 2048 x 2048 picture is 4M cells, about 40 ms of colouring and copying,
  * and twice that while a run computes on the same cores) is shown in two steps: first the cells
- * the screen can show (one cell per device pixel of the plot, picked as the plot's
- * nearest-neighbour scaling picks them, so the figure looks the same at the zoom it opens with),
- * then every cell, painted in bands of rows, one band per main-thread task, so that no single
- * task holds the page for long. Zooming in before the bands are done shows the screen-sized cells
- * enlarged until every cell is painted.
+ * the screen can show (one cell per device pixel of the plot, at most a band's worth, picked as
+ * the plot's nearest-neighbour scaling picks them, so at the zoom it opens with the figure looks
+ * as it will once complete), then every cell, painted in bands of rows, one band per main-thread task, so that no single
+ * task holds the page for long. While zoomed in, the figure skips the first step and keeps what
+ * it showed until every cell is painted.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { yieldToPage } from '../app/async/yieldToPage';
@@ -25,8 +25,13 @@ export const BAND_CELLS = 1 << 19;
 export interface CellCanvas {
   /** The canvas to draw, or null before the first one is ready. */
   canvas: HTMLCanvasElement | null;
-  /** Whether `canvas` shows the values asked for (for a large grid, maybe only the screen's cells). */
+  /**
+   * Whether `canvas` shows the values asked for: every cell, or (for a large grid, while the
+   * bands are painted) the cells the screen shows. False while it still shows older values.
+   */
   current: boolean;
+  /** Whether `canvas` holds every cell of the values asked for. */
+  complete: boolean;
 }
 
 interface Painting {
@@ -106,18 +111,13 @@ export function useCellCanvas(
   lo: number,
   hi: number,
   screen: ScreenSize,
+  zoomedIn: boolean,
 ): CellCanvas {
   const large = rows * cols > BAND_CELLS;
   const now = useMemo(
     () => (large ? null : cellCanvas(values, rows, cols, map, [lo, hi])),
     [large, values, rows, cols, map, lo, hi],
   );
-  const { width, height } = screen;
-  const onScreen = useMemo(() => {
-    if (!large) return null;
-    const sampled = screenCells(values, rows, cols, { width, height });
-    return cellCanvas(sampled.values, sampled.rows, sampled.cols, map, [lo, hi]);
-  }, [large, values, rows, cols, map, lo, hi, width, height]);
   const [painted, setPainted] = useState<Painted | null>(null);
   useEffect(() => {
     if (!large) return;
@@ -128,7 +128,6 @@ export function useCellCanvas(
     });
     return () => controller.abort();
   }, [large, values, rows, cols, map, lo, hi]);
-  if (now) return { canvas: now, current: true };
   const allPainted =
     painted !== null &&
     painted.values === values &&
@@ -137,6 +136,29 @@ export function useCellCanvas(
     painted.map === map &&
     painted.lo === lo &&
     painted.hi === hi;
-  if (allPainted) return { canvas: painted.canvas, current: true };
-  return { canvas: onScreen, current: onScreen !== null };
+  // Zoomed in, the screen's cells enlarged would show coarser than the figure did: the figure
+  // keeps what it shows until every cell is painted.
+  const sampleFirst = large && !allPainted && !zoomedIn;
+  const { width, height } = screen;
+  const sampled = useMemo(() => {
+    if (!sampleFirst) return null;
+    const cells = screenCells(values, rows, cols, withinBand({ width, height }));
+    return cellCanvas(cells.values, cells.rows, cells.cols, map, [lo, hi]);
+  }, [sampleFirst, values, rows, cols, map, lo, hi, width, height]);
+  if (now) return { canvas: now, current: true, complete: true };
+  if (allPainted) return { canvas: painted.canvas, current: true, complete: true };
+  if (sampled) return { canvas: sampled, current: true, complete: false };
+  return { canvas: painted?.canvas ?? null, current: false, complete: false };
+}
+
+/**
+ * The screen size scaled down, keeping its shape, to at most BAND_CELLS pixels: on a
+ * high-density display a plot has millions of device pixels, and the first paint is meant to
+ * take no longer than one band.
+ */
+export function withinBand({ width, height }: ScreenSize): ScreenSize {
+  const pixels = width * height;
+  if (pixels <= BAND_CELLS) return { width, height };
+  const scale = Math.sqrt(BAND_CELLS / pixels);
+  return { width: Math.floor(width * scale), height: Math.floor(height * scale) };
 }

@@ -118,8 +118,10 @@ test('a link to the largest runs the CPU engine draws opens with no main-thread 
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'done', {
     timeout: 120_000,
   });
-  // The picture is on screen once the canvas carries a new paint tag.
+  // The picture is on screen once the canvas carries a new paint tag, and every cell of it once
+  // the canvas says it is complete (a large picture first shows the cells the screen shows).
   await expect(cells).not.toHaveAttribute('data-painted', paintedBefore ?? '');
+  await expect(cells).toHaveAttribute('data-complete', 'true');
   await expect(page.getByTestId('engine')).toHaveAttribute('data-engine', /cpu|gpu/);
   const longest = await takeLongestTask(page);
   console.log(`H = 64, S = 2048 link: longest main-thread task ${longest} ms`);

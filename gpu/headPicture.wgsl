@@ -50,7 +50,7 @@ fn picture_cell(r: u32, c: u32, lse: f32) -> bool {
 // One workgroup per picture row, each invocation taking a word (four cells) at a time. A cell
 // per invocation would launch a workgroup per 64 cells: on a CPU adapter the launches, not the
 // arithmetic, were most of this kernel's time.
-@compute @workgroup_size(64)
+@compute @workgroup_size(GROUP_SIZE)
 fn picture_probs(
   @builtin(workgroup_id) group: vec3<u32>,
   @builtin(local_invocation_index) lane: u32,

@@ -9,8 +9,10 @@
  * 'done' or 'error', and a MutationObserver queues one record for every change, however close
  * together, never merging two. So a finish is missed only if the attribute does not change, i.e.
  * if the page never showed 'running' since the last finish. It always does: the runner
- * (app/state/runner.ts) sets 'running' the moment an edit arrives and finishes the run no sooner
- * than its debounce later (a macrotask), while React commits the 'running' long before that.
+ * (app/state/runner.ts) sets 'running' the moment an edit arrives and starts the run in a later
+ * task (at once for a control's edit, after the pause in typing otherwise), while React commits
+ * the 'running' before that task (an update from an outside store is a synchronous update for
+ * React, flushed in a microtask).
  * Records arrive in batches, so each record's new value is read from the next record on the
  * same element (its old value), or from the element itself for the last one.
  *

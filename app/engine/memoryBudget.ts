@@ -147,7 +147,7 @@ export function runBytes(
     const picture = pictureWindow(shape, 0, 0);
     const cells = picture.rows * picture.cols * F32;
     // One byte per cell, each row padded to whole words (gpu/headPicture.wgsl).
-    const maskCells = picture.rows * 4 * Math.ceil(picture.cols / 4);
+    const maskBytes = picture.rows * 4 * Math.ceil(picture.cols / 4);
     const tileRows = options.tileRows ?? Math.min(64, shape.blockQ);
     const tiles = nQ * Math.ceil(shape.blockQ / tileRows);
     const items = [
@@ -161,14 +161,14 @@ export function runBytes(
       item('the BlockMask index lists', blockMaskBytes, 'storage', ['Q_LEN', 'KV_LEN', 'blocks']),
       item('the score picture', cells, 'storage', []),
       item('the probability picture', cells, 'storage', []),
-      item('the mask picture', maskCells, 'storage', []),
+      item('the mask picture', maskBytes, 'storage', []),
       ...programItems,
       item('the kernel parameters', KERNEL_UNIFORM_BYTES, 'other', []),
       // Every result is copied into a mappable buffer to be read back.
       item('the read-back copy of out and lse', outBytes, 'other', ['B', 'H', 'Q_LEN', 'Dv']),
       item(
         'the read-back copies of the BlockMask and the pictures',
-        blockMaskBytes + 2 * cells + maskCells,
+        blockMaskBytes + 2 * cells + maskBytes,
         'other',
         ['Q_LEN', 'KV_LEN', 'blocks'],
       ),

@@ -125,11 +125,16 @@ describe('startRunner', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(compile).toHaveBeenLastCalledWith('x = 12');
     expect(engine.calls).toHaveLength(2);
-    // A control's edit after typing is not typing: it runs at once.
+    // A control's edit after typing is not typing: it runs at once, even when it brings back
+    // the text last typed.
     await vi.advanceTimersByTimeAsync(1000);
     setCode('x = 13', store);
     await vi.advanceTimersByTimeAsync(0);
     expect(engine.calls.at(-1)?.scenario.code).toBe('x = 13');
+    await vi.advanceTimersByTimeAsync(1000);
+    setCode('x = 12', store);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(engine.calls.at(-1)?.scenario.code).toBe('x = 12');
     stop();
   });
 

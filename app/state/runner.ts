@@ -1,6 +1,7 @@
 /**
  * Keeps the result in step with the scenario: after each edit (typing and bursts of edits
- * debounced), compile the program and run it; a newer edit aborts the run in flight, so only the latest scenario's result lands.
+ * debounced), compile the program and run it; a newer edit aborts the run in flight, so only the
+ * latest scenario's result lands.
  * The compiler and the engine are passed in, so tests can drive this with fakes.
  */
 import { isAbortError } from '../async/abort';
@@ -183,7 +184,7 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
   };
 
   const schedule = (typed: boolean) => {
-    const now = Date.now();
+    const now = performance.now();
     // Typing, or one edit of a burst (a timer still waiting, or the last edit just now): wait
     // for the pause. A lone edit from a control starts its run in the next task.
     const wait = typed || timer !== null || now - lastEditAt < debounceMs;

@@ -93,9 +93,10 @@ export interface InteractionSlice {
   /** The preset whose card the gallery shows (the last one used). */
   presetCard: string | null;
   /**
-   * The program text as it was last typed in the editor (null before any typing). The runner
-   * waits for a pause in typing before it runs, but runs an edit from a control at once; this is
-   * how it tells the two apart.
+   * The program text as the last edit typed it (in the editor or a parameter's number field);
+   * null when the last change of the text came from elsewhere. The runner waits for a pause in
+   * typing before it runs, but runs an edit from a control at once; this is how it tells the two
+   * apart.
    */
   typedCode: string | null;
 }
@@ -202,12 +203,13 @@ export const playground = createPlaygroundStore();
 /**
  * Sets the program text. Text longer than MAX_CODE_CHARS is refused whole (false is returned and
  * nothing changes): no share link could carry it, and a cut program would be a different one.
+ * `typed`: the user typed it (see `typedCode`).
  */
 export function setCode(code: string, store: PlaygroundStore = playground, typed = false): boolean {
   if (codeProblem(code) !== null) return false;
   store.setState((s) => ({
     scenario: { ...s.scenario, code },
-    typedCode: typed ? code : s.typedCode,
+    typedCode: typed ? code : null,
   }));
   return true;
 }
@@ -326,6 +328,7 @@ export function openLink(
 ): void {
   store.setState({
     scenario,
+    typedCode: null,
     zoom: IDENTITY_ZOOM,
     hover: null,
     linkProblems: link.problems,

@@ -90,7 +90,7 @@ export interface RoundOptions {
   minRuns: number;
   /** ... and at most this many. */
   maxRuns: number;
-  /** Rounds past minRuns are run only while the timed phase is shorter than this. */
+  /** Rounds past minRuns are run only while the timed phase (pauses included) is shorter. */
   extraRoundsWithinMs: number;
   /**
    * Idle time before each timed run, so that what the previous run left running (a thread pool
