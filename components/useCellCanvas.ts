@@ -4,8 +4,8 @@
  * and twice that while a run computes on the same cores) is shown in two steps: first the cells
  * the screen can show (one cell per device pixel of the plot, at most a band's worth, picked as
  * the plot's nearest-neighbour scaling picks them, so at the zoom it opens with the figure looks
- * as it will once complete), then every cell, painted in bands of rows, one band per main-thread task, so that no single
- * task holds the page for long. While zoomed in, the figure skips the first step and keeps what
+ * as it will once complete), then every cell, painted in bands of rows, one band per
+ * main-thread task, so that no single task holds the page for long. While zoomed in, the figure skips the first step and keeps what
  * it showed until every cell is painted.
  */
 import { useEffect, useMemo, useState } from 'react';

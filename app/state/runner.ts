@@ -34,9 +34,9 @@ export interface RunnerDeps {
   /** Turns the uploads into [B, H, S, D] tensors for this scenario; throws with a message. */
   prepareInputs: (state: PlaygroundState) => Partial<AttentionInputs> | null;
   /**
-   * Quiet time before a run: after text typed in the editor, and after an edit that comes within
-   * this time of the previous one (a slider being dragged). An edit after a quiet spell from
-   * anything else (a field, a preset, the shape) runs at once.
+   * Quiet time before a run: after typed text (the editor, a parameter's number field), and after
+   * an edit that comes within this time of the previous one (a slider being dragged). A lone edit
+   * from anything else (a slider, a preset, a shape field, a link) runs at once.
    */
   debounceMs?: number;
 }

@@ -214,7 +214,7 @@ export function setCode(code: string, store: PlaygroundStore = playground, typed
   return true;
 }
 
-/** setCode for text typed in the editor: the runner waits for a pause in typing (runner.ts). */
+/** setCode for typed text: the runner waits for a pause in typing (runner.ts). */
 export function typeCode(code: string, store: PlaygroundStore = playground): boolean {
   return setCode(code, store, true);
 }
