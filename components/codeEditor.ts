@@ -6,10 +6,27 @@ import { basicSetup } from 'codemirror';
 import { python } from '@codemirror/lang-python';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
-import { EditorState } from '@codemirror/state';
+import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import type { SourceSpan } from '../app/mask/types';
+import { bracketDepth } from './bracketDepth';
+
+/**
+ * Past this nesting the editor shows the text without Python highlighting. CodeMirror's Python
+ * parser works through very deep nesting in main-thread slices of 100 ms and more (a link with
+ * 30,000 nested parentheses held the page that long, again and again); Python's own parser
+ * refuses brackets nested deeper than 200, so no program that runs loses its colours.
+ */
+const MAX_HIGHLIGHTED_DEPTH = 200;
+
+function highlightable(text: string): boolean {
+  return bracketDepth(text) <= MAX_HIGHLIGHTED_DEPTH;
+}
+
+function languageOf(highlighted: boolean): Extension {
+  return highlighted ? python() : [];
+}
 
 /** Colours come from CSS variables, so the editor follows the page's light or dark theme. */
 const highlight = HighlightStyle.define([
@@ -49,13 +66,15 @@ export function createEditor(
   { label, maxLength, onTooLong }: EditorOptions,
 ): EditorHandle {
   let applyingExternal = false;
+  const language = new Compartment();
+  let highlighted = highlightable(text);
   const view = new EditorView({
     parent,
     state: EditorState.create({
       doc: text,
       extensions: [
         basicSetup,
-        python(),
+        language.of(languageOf(highlighted)),
         syntaxHighlighting(highlight),
         lintGutter(),
         EditorView.lineWrapping,
@@ -66,6 +85,14 @@ export function createEditor(
           if (!tr.docChanged || tr.newDoc.length <= maxLength) return tr;
           onTooLong(tr.newDoc.length);
           return [];
+        }),
+        // Highlighting goes off (and back on) as an edit takes the nesting past the limit.
+        EditorState.transactionExtender.of((tr) => {
+          if (!tr.docChanged) return null;
+          const wanted = highlightable(tr.newDoc.toString());
+          if (wanted === highlighted) return null;
+          highlighted = wanted;
+          return { effects: language.reconfigure(languageOf(wanted)) };
         }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged && !applyingExternal) onChange(update.state.doc.toString());

@@ -1,9 +1,8 @@
 import { FIRST_VISIT } from './engineStorage';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { writeNpy } from '../app/tensors/npy';
 import {
+  fileOnDisk,
   finishedRuns,
   openPlayground,
   takeLongestTask,
@@ -23,21 +22,9 @@ test.use({ storageState: FIRST_VISIT });
 /** The longest main-thread task allowed while a file is read. */
 const MAX_TASK_MS = 200;
 
-/**
- * Chooses a file for Q. Large files go through a file on disk: Playwright hands a buffer to the
- * page as base64 that the page itself decodes (a long task of the test's own making), while a
- * path is given to the browser directly, as a user's file is.
- */
+/** Chooses a file for Q, by path (e2e/helpers.ts `fileOnDisk` says why). */
 async function upload(page: Page, name: string, buffer: Buffer): Promise<void> {
-  const input = page.getByTestId('upload-input-q');
-  if (buffer.length < 1_000_000) {
-    await input.setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
-    return;
-  }
-  const path = join(test.info().outputPath(), name);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, buffer);
-  await input.setInputFiles(path);
+  await page.getByTestId('upload-input-q').setInputFiles(fileOnDisk(name, buffer));
 }
 
 test('hostile files are read off the main thread and refused with short messages', async ({

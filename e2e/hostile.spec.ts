@@ -5,7 +5,13 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { bytesToBase64url } from '../app/url/base64url';
 import { deflateRaw } from '../app/url/compress';
 import { writeNpy } from '../app/tensors/npy';
-import { openPlayground, takeLongestTask, watchErrors, watchLongTasks } from './helpers';
+import {
+  fileOnDisk,
+  openPlayground,
+  takeLongestTask,
+  watchErrors,
+  watchLongTasks,
+} from './helpers';
 
 // What a first visit gets: the page chooses the engine itself (on this machine's software
 // adapter, usually the CPU engine).
@@ -279,19 +285,6 @@ test.describe('hostile links', () => {
   }
 });
 
-/**
- * Writes a hostile file to the test's output folder and returns its path. Uploads go by path,
- * not as a buffer: Playwright hands a buffer to the page as base64 and decodes it there, byte by
- * byte on the page's main thread (about 150-200 ms for the 1.7 MB long_key.json), which these
- * tests would count as the page's own long task.
- */
-function onDisk(name: string, bytes: Buffer): string {
-  const path = test.info().outputPath(name);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, bytes);
-  return path;
-}
-
 /** A .npy header claiming `shape` with no data after it. */
 function npyHeaderOnly(shape: string): Buffer {
   const header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shape}, }`;
@@ -389,6 +382,24 @@ const FILES: [string, () => Buffer, Expectation][] = [
   ],
 ];
 
+test('a program nested past 200 brackets is shown without highlighting, which returns once it is not', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  // A keyword in its own span is what highlighting leaves; plain text has none.
+  const highlightedDef = page.locator('.cm-line span', { hasText: /^def$/ });
+  const deep = `${MASK}    return ${'('.repeat(201)}q_idx >= kv_idx${')'.repeat(201)}\n`;
+  await page.goto(codeLink(deep));
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', /^(error|done)$/);
+  await expect(page.locator('.cm-line').first()).toContainText('def mask_mod');
+  await expect(highlightedDef).toHaveCount(0);
+  const shallow = `${MASK}    return ${'('.repeat(200)}q_idx >= kv_idx${')'.repeat(200)}\n`;
+  await page.goto(codeLink(shallow));
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', /^(error|done)$/);
+  await expect(highlightedDef).toHaveCount(1);
+  expect(errors).toEqual([]);
+});
+
 test.describe('hostile files', () => {
   test('every hostile upload ends in its own message, quickly, without a long task', async ({
     page,
@@ -403,7 +414,8 @@ test.describe('hostile files', () => {
     await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'error');
     await takeLongest(page);
     for (const [name, make, expectation] of FILES) {
-      const upload = () => page.getByTestId('upload-input-q').setInputFiles(onDisk(name, make()));
+      const upload = () =>
+        page.getByTestId('upload-input-q').setInputFiles(fileOnDisk(name, make()));
       await measured(page, `file: ${name}`, upload, expectation);
       for (const text of await page.locator('[data-testid^="upload-error-"]').allTextContents()) {
         expect(text.length, `${name}: the message is ${text.length} characters`).toBeLessThan(2000);
@@ -425,7 +437,9 @@ test.describe('hostile files', () => {
     ];
     for (const [name, text] of files) {
       const started = Date.now();
-      await dialog.getByTestId('share-open-json').setInputFiles(onDisk(name, Buffer.from(text)));
+      await dialog
+        .getByTestId('share-open-json')
+        .setInputFiles(fileOnDisk(name, Buffer.from(text)));
       await expect(dialog.getByTestId('share-file-error')).toBeVisible();
       const message = (await dialog.getByTestId('share-file-error').textContent()) ?? '';
       expect(message.length, `${name}: ${message.length} characters`).toBeLessThan(2000);
