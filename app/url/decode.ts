@@ -28,7 +28,7 @@ import {
   type LinkInput,
   type PanelName,
 } from './schema';
-import { percentDecode, queryOfHash, splitQuery } from './split';
+import { percentDecode, queryOfHash, splitQuery, tooManyParams } from './split';
 import { type FieldValue, resolveScenario } from './validate';
 
 export async function decodeHash(
@@ -41,7 +41,10 @@ export async function decodeHash(
       `The link is ${hash.length} characters long; flexmask reads links of up to ${limits.maxHashChars} characters`,
     );
   }
-  const outer = splitQuery(queryOfHash(hash), 'link');
+  const query = queryOfHash(hash);
+  const crowded = tooManyParams(query, 'link');
+  if (crowded !== null) return fatal('link', crowded);
+  const outer = splitQuery(query, 'link');
   const packed = outer.params.get(COMPRESSED_KEY);
   if (packed === undefined) return decodeParams(outer.params, outer.problems, limits);
 
@@ -53,6 +56,8 @@ export async function decodeHash(
   }
   const inflated = await inflateParam(packed, limits);
   if (typeof inflated !== 'string') return fatal(inflated.field, inflated.message);
+  const crowdedInside = tooManyParams(inflated, 'compressed link');
+  if (crowdedInside !== null) return fatal('z', crowdedInside);
   const inner = splitQuery(inflated, 'compressed link');
   const innerVersion = inner.params.get(VERSION_KEY);
   if (outerVersion !== undefined && innerVersion !== undefined && innerVersion !== outerVersion) {

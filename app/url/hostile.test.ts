@@ -25,6 +25,8 @@ async function timed(read: () => Promise<DecodeResult> | DecodeResult) {
   return result;
 }
 
+const unknownKeys = (count: number) => Array.from({ length: count }, (_, i) => `&x${i}=1`).join('');
+
 const packed = async (query: string) => `#v=1&z=${bytesToBase64url(await deflateRaw(query))}`;
 
 describe('hostile links', () => {
@@ -41,9 +43,20 @@ describe('hostile links', () => {
     [
       '100,000 unknown keys',
       () => `#v=1${Array.from({ length: 100_000 }, (_, i) => `&x${i}=1`).join('')}`,
-      /and 99995 more/,
+      /^The link has more than 1,000 parameters/,
     ],
-    ['100,000 repeats of Q', () => `#v=1${'&Q=5'.repeat(100_000)}`, /Q appears 100000 times/],
+    [
+      '100,000 repeats of Q',
+      () => `#v=1${'&Q=5'.repeat(100_000)}`,
+      /^The link has more than 1,000 parameters/,
+    ],
+    ['900 unknown keys', () => `#v=1${unknownKeys(900)}`, /and 895 more/],
+    ['900 repeats of Q', () => `#v=1${'&Q=5'.repeat(900)}`, /Q appears 900 times/],
+    [
+      '100,000 unknown keys inside z',
+      () => packed(`v=1${unknownKeys(100_000)}`),
+      /^The compressed link has more than 1,000 parameters/,
+    ],
     ['junk base64 in z', () => `#v=1&z=${'A'.repeat(NEAR_CAP - (NEAR_CAP % 4))}`, /damaged/],
     ['non-base64 in z', () => `#v=1&z=${'A'.repeat(NEAR_CAP)}é`, /not base64url/],
     [
@@ -57,9 +70,9 @@ describe('hostile links', () => {
       /code may be at most/,
     ],
     [
-      'a whole-encoded hash of a million keys',
+      'a whole-encoded hash of 100,000 keys',
       () => `#v%3D1${'%26Q%3D5'.repeat(100_000)}`,
-      /Q appears 100000 times/,
+      /^The link has more than 1,000 parameters/,
     ],
   ];
   for (const [name, make, pattern] of cases) {
@@ -70,6 +83,22 @@ describe('hostile links', () => {
       expect(text).toMatch(pattern);
     });
   }
+
+  it('reads 1,000 parameters and refuses 1,001, opening the default scenario', async () => {
+    // v=1 is the first parameter; empty segments (`&&`) are not parameters.
+    const read = await decodeHash(`#v=1&&${unknownKeys(998)}&Q=12`);
+    expect(read.scenario.Q).toBe(12);
+    expect(read.problems.map((p) => p.message).join()).toMatch(/and 993 more/);
+    const refused = await decodeHash(`#v=1${unknownKeys(999)}&Q=12`);
+    expect(refused.scenario).toEqual(DEFAULT_SCENARIO);
+    expect(refused.problems).toEqual([
+      {
+        field: 'link',
+        message:
+          'The link has more than 1,000 parameters; flexmask reads up to 1,000 (a scenario uses at most 24)',
+      },
+    ]);
+  });
 
   it('a 1 MB key in a message is quoted in 20 characters', async () => {
     const result = await decodeHash(`#v=1&${'k'.repeat(NEAR_CAP)}=1`);
@@ -105,6 +134,23 @@ describe('hostile scenario files', () => {
       '"view": […] in the file: view must be one of scores, probs, mask, blocks, output',
       `Unknown field in the file, ignored: ${'x'.repeat(20)}…`,
     ]);
+  });
+
+  it('reads a file of 1,000 keys and refuses one of 1,001, naming the count', async () => {
+    const file = (count: number) => {
+      const entries: Record<string, number> = { v: 1, Q: 12 };
+      for (let i = 2; i < count; i++) entries[`x${i}`] = 1;
+      return JSON.stringify(entries);
+    };
+    expect((await timed(() => scenarioFromJson(file(1000)))).scenario.Q).toBe(12);
+    const refused = await timed(() => scenarioFromJson(file(70_000)));
+    expect(refused.scenario).toEqual(DEFAULT_SCENARIO);
+    expect(refused.problems.map((p) => p.message)).toEqual([
+      'The file holds 70,000 keys; flexmask reads scenario files of up to 1,000 (a scenario uses at most 24)',
+    ]);
+    expect((await timed(() => scenarioFromJson(file(1001)))).problems[0].message).toMatch(
+      /^The file holds 1,001 keys/,
+    );
   });
 
   it('a broken file quotes at most 120 characters of the parser', async () => {

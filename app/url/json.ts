@@ -6,7 +6,7 @@
 import { jsonTooDeep } from '../tensors/bounded';
 import { DEFAULT_SCENARIO, type Scenario } from '../problem';
 import type { DecodeResult, LinkProblem } from './types';
-import { type UrlLimits, DEFAULT_URL_LIMITS } from './limits';
+import { type UrlLimits, DEFAULT_URL_LIMITS, MAX_LINK_PARAMS } from './limits';
 import { migrate } from './migrate';
 import { CURRENT_VERSION, SCENARIO_PARAMS, VERSION_KEY, quoteForMessage } from './schema';
 import { type FieldValue, describeValue, resolveScenario } from './validate';
@@ -50,6 +50,12 @@ export function scenarioFromJson(
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return fatal(
       `The file holds ${jsonKind(parsed)}, not a flexmask scenario (a JSON object such as {"v": 1, "code": "..."})`,
+    );
+  }
+  const keys = Object.keys(parsed).length;
+  if (keys > MAX_LINK_PARAMS) {
+    return fatal(
+      `The file holds ${keys.toLocaleString('en-US')} keys; flexmask reads scenario files of up to ${MAX_LINK_PARAMS.toLocaleString('en-US')} (a scenario uses at most 24)`,
     );
   }
   const entries = new Map<string, unknown>(Object.entries(parsed));

@@ -33,6 +33,13 @@ export const DEFAULT_URL_LIMITS: Readonly<UrlLimits> = Object.freeze({
   maxInflatedBytes: 1 << 20,
 });
 
+/**
+ * Most parameters (`key=value` segments, or keys of a scenario file) read at all. The fullest
+ * link names 24 keys; a link of tens of thousands of made-up keys would otherwise cost the main
+ * thread a quarter of a second to split and report (10,000 keys: 20-40 ms).
+ */
+export const MAX_LINK_PARAMS = 1000;
+
 /** What may lower the default caps: a device's shape limits, or (in tests) smaller text caps. */
 export interface TighterLimits {
   shape?: Partial<Record<ShapeKey, number>>;

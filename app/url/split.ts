@@ -4,6 +4,7 @@
  */
 import type { LinkProblem } from './types';
 import { isKnownKey, quoteForMessage } from './schema';
+import { MAX_LINK_PARAMS } from './limits';
 
 /** The text after `#`, with a hash that was percent-encoded as a whole undone. */
 export function queryOfHash(hash: string): string {
@@ -28,6 +29,24 @@ export function percentDecode(text: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether `query` has more non-empty `&` segments than flexmask reads; then the sentence that
+ * says so. Counts with `indexOf` and stops past the cap, so it costs next to nothing however
+ * many segments a hostile link holds.
+ */
+export function tooManyParams(query: string, where: string): string | null {
+  let count = 0;
+  for (let start = 0; start <= query.length;) {
+    const amp = query.indexOf('&', start);
+    const end = amp < 0 ? query.length : amp;
+    if (end > start && ++count > MAX_LINK_PARAMS) {
+      return `The ${where} has more than ${MAX_LINK_PARAMS.toLocaleString('en-US')} parameters; flexmask reads up to ${MAX_LINK_PARAMS.toLocaleString('en-US')} (a scenario uses at most 24)`;
+    }
+    start = end + 1;
+  }
+  return null;
 }
 
 export interface SplitQuery {
