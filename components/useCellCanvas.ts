@@ -70,13 +70,15 @@ async function paintInBands(
   if (!ctx) return canvas;
   const bandRows = Math.max(1, Math.floor(BAND_CELLS / cols));
   for (let top = 0; top < rows; top += bandRows) {
+    // Every band in a task of its own, the first too: this starts in the effects of the render
+    // that shows the screen's cells, and must not hold that first paint back.
+    await yieldToPage();
+    if (signal.aborted) return null;
     const bottom = Math.min(rows, top + bandRows);
     const band = cellsBetween(values, top * cols, bottom * cols);
     ctx.putImageData(new ImageData(paintCells(band, map, [lo, hi]), cols, bottom - top), 0, top);
-    await yieldToPage();
-    if (signal.aborted) return null;
   }
-  return canvas;
+  return signal.aborted ? null : canvas;
 }
 
 /**

@@ -131,8 +131,8 @@ export function subgroupPrelude(useSubgroups: boolean): { enable: string; functi
 
 /**
  * Classifies every block and writes PyTorch's layout. One compute pass (one timed stage) with three
- * dispatches in order. (The mask picture is read from the attention kernel's scores afterwards:
- * gpu/headPicture.ts.)
+ * dispatches in order. (The mask picture is what the attention kernel decides at the cells it
+ * visits afterwards: gpu/pictureLayout.ts.)
  */
 export async function buildBlockMask(
   buffers: BufferSet,

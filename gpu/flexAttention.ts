@@ -1,6 +1,7 @@
 import kernelSource from './flexAttention.wgsl?raw';
 import type { AttentionShape, PictureWindow } from '../app/problem';
 import { BLOCK_GRID_FIELDS, blockGridValues, type GpuBlockMask } from './blockMask';
+import type { PictureLayout } from './pictureLayout';
 import type { KernelProgram } from './programTypes';
 import {
   BufferSet,
@@ -149,10 +150,8 @@ export const ATTENTION_PARAMS = uniformStruct('AttentionParams', {
   lse_offset: 'u32',
   // The bits of -inf, passed at run time: a constant -inf does not compile in WGSL.
   neg_inf_bits: 'u32',
-  // The picture: which b * H + h, its rows and columns, and the token stride of each.
+  // The picture: which b * H + h, and the token stride of its rows and of its columns.
   picture_bh: 'u32',
-  picture_rows: 'u32',
-  picture_cols: 'u32',
   picture_row_stride: 'u32',
   picture_col_stride: 'u32',
   // The first b * H + h of this dispatch: a run may dispatch the head on screen, then the rest.
@@ -179,10 +178,15 @@ export interface GpuAttention {
   /** out [B, H, Q, DV] then lse [B, H, Q], f32. */
   result: GPUBuffer;
   lseOffset: number;
-  /** The scores of the (b, h) on screen the kernel computed, -inf where masked or skipped. */
+  /**
+   * The picture of the (b, h) on screen, block-sparse: the layout's header, then the bits of
+   * the score the kernel computed at each cell of a visited block, PICTURE_MASKED_BITS where
+   * masked (gpu/pictureLayout.ts).
+   */
   picture: GPUBuffer;
-  /** Which cells of that (b, h) the picture holds. */
+  /** Which cells of that (b, h) the picture stands for, and where the GPU holds them. */
   onScreen: PictureWindow;
+  pictureLayout: PictureLayout;
   /** Debug build only: per (b*h, tile) [blocks visited, mask_mod calls]. */
   counters: GPUBuffer | null;
   tiles: AttentionTiles;
@@ -233,6 +237,7 @@ export async function prepareFlexAttention(
   qkv: { q: GPUBuffer; k: GPUBuffer; v: GPUBuffer },
   blockMask: GpuBlockMask,
   onScreen: PictureWindow,
+  pictureLayout: PictureLayout,
   options: AttentionOptions = {},
 ): Promise<PreparedAttention> {
   const { device } = buffers;
@@ -263,13 +268,10 @@ export async function prepareFlexAttention(
   const outLength = bh * shape.Q * shape.DV;
   const result = buffers.output('attention output and lse', F32 * (outLength + bh * shape.Q));
   const counters = buffers.output('debug counters', debug ? F32 * 2 * nTiles * bh : 4);
-  const cells = onScreen.rows * onScreen.cols;
-  // Skipped blocks are all masked, so the picture starts as -inf and the kernel fills the rest.
-  const picture = await buffers.storageSliced(
-    'score picture',
-    new Float32Array(cells).fill(-Infinity),
-    GPUBufferUsage.COPY_SRC,
-  );
+  // The kernel writes every cell the picture holds; the host writes the header only.
+  const { header } = pictureLayout;
+  const picture = buffers.output('score picture', header.byteLength + F32 * pictureLayout.cells);
+  device.queue.writeBuffer(picture, 0, header);
   const o = blockMask.offsets;
   const params = {
     batch: shape.B,
@@ -286,8 +288,6 @@ export async function prepareFlexAttention(
     lse_offset: outLength,
     neg_inf_bits: NEG_INF_BITS,
     picture_bh: onScreen.b * shape.H + onScreen.h,
-    picture_rows: onScreen.rows,
-    picture_cols: onScreen.cols,
     picture_row_stride: onScreen.rowStride,
     picture_col_stride: onScreen.colStride,
   };
@@ -326,6 +326,7 @@ export async function prepareFlexAttention(
     lseOffset: outLength,
     picture,
     onScreen,
+    pictureLayout,
     counters: debug ? counters : null,
     tiles,
     tilesPerBlock,
@@ -342,6 +343,7 @@ export async function runFlexAttention(
   qkv: { q: GPUBuffer; k: GPUBuffer; v: GPUBuffer },
   blockMask: GpuBlockMask,
   onScreen: PictureWindow,
+  pictureLayout: PictureLayout,
   options: AttentionOptions = {},
 ): Promise<GpuAttention> {
   const prepared = await prepareFlexAttention(
@@ -351,6 +353,7 @@ export async function runFlexAttention(
     qkv,
     blockMask,
     onScreen,
+    pictureLayout,
     options,
   );
   const heads = options.heads ?? { first: 0, count: shape.B * shape.H };

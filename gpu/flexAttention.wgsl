@@ -17,9 +17,10 @@
 // (registers, not indexed private memory) and each K or V vec4 read serves RQ rows. Unrolled
 // bodies hold no braces inside comments and declare nothing that outlives one iteration.
 //
-// For the (b, h) on screen the kernel also writes the scores it computed into the picture
-// (sampled every picture_row_stride-th query and picture_col_stride-th key); cells of skipped
-// blocks keep the -inf the host filled in, which is right because an empty block is all masked.
+// For the (b, h) on screen the kernel also writes into the picture (sampled every
+// picture_row_stride-th query and picture_col_stride-th key) each cell of the blocks it visits:
+// the score it computed where the mask allows, PICTURE_MASKED where it does not. The picture is
+// block-sparse (gpu/pictureLayout.ts): skipped blocks, all masked, have no cells.
 //
 // The host prepends the program's WGSL (mask_mod, score_mod and its bindings in the program's bind
 // group, PROGRAM_BIND_GROUP of app/mask/types.ts), the constants TQ, RQ, WG, TK, D4 (= ceil(D /
@@ -33,13 +34,18 @@
 @group(0) @binding(4) var<storage, read> lists: array<i32>;
 // out [B, H, Q, DV], then lse [B, H, Q] from lse_offset.
 @group(0) @binding(5) var<storage, read_write> result: array<f32>;
-// The picture's scores [picture_rows, picture_cols], pre-filled with -inf by the host.
-@group(0) @binding(6) var<storage, read_write> picture: array<f32>;
+// The picture: a header of two words per query block (where its first row's cells start, and
+// how many cells each of its rows has), written by the host, then the cells, as f32 bits.
+@group(0) @binding(6) var<storage, read_write> picture: array<u32>;
 // Debug build only: per workgroup, [blocks visited, mask_mod calls].
 @group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
 
 // A finite stand-in for -inf while accumulating: WGSL does not promise infinities survive math.
 const NEG_BIG: f32 = -3.0e38;
+// A picture cell the mask disallows (PICTURE_MASKED_BITS in gpu/pictureLayout.ts): a NaN pattern.
+const PICTURE_MASKED: u32 = 0xffffffffu;
+// Another NaN, for an allowed score that happens to have PICTURE_MASKED's bits.
+const CANONICAL_NAN: u32 = 0x7fc00000u;
 
 var<workgroup> k_tile: array<vec4<f32>, TK * D4>;
 var<workgroup> v_tile: array<vec4<f32>, TK * DV4>;
@@ -123,6 +129,17 @@ fn attend(
   // Row index of query 0 of this (b, h) in out and lse.
   let bh_rows = (b * ap.heads + h) * ap.q_len;
   let on_picture_head = bh == ap.picture_bh;
+  // This query block's cells in the picture: the row its first picture row is, where that row's
+  // cells start and how many each row has; the cells of one visited block follow those of the
+  // blocks visited before it (picture_cells_before).
+  let picture_first_row = (q_block * ap.block_q + ap.picture_row_stride - 1u) / ap.picture_row_stride;
+  var picture_row_at = 0u;
+  var picture_row_cells = 0u;
+  if (on_picture_head) {
+    picture_row_at = 2u * ap.n_q + picture[2u * q_block];
+    picture_row_cells = picture[2u * q_block + 1u];
+  }
+  var picture_cells_before = 0u;
 
   var q_reg: array<vec4<f32>, RQ * D4>;
   for (var r = 0u; r < RQ; r++) {
@@ -230,13 +247,19 @@ fn attend(
 
           // The picture: only its rows enter this loop, one trip per sampled key of the chunk.
           if (on_picture_head && row_ok && qi % ap.picture_row_stride == 0u) {
-            let cell_row = (qi / ap.picture_row_stride) * ap.picture_cols;
             let stride = ap.picture_col_stride;
+            let block_at = picture_row_at
+              + (qi / ap.picture_row_stride - picture_first_row) * picture_row_cells
+              + picture_cells_before;
+            let block_first_column = (kv_first + stride - 1u) / stride;
             for (var kv = (c0 + stride - 1u) / stride * stride; kv < c0 + keys; kv += stride) {
               let j = kv - c0;
+              var bits = PICTURE_MASKED;
               if (((allowed >> j) & 1u) != 0u) {
-                picture[cell_row + kv / stride] = s[r * TK + j];
+                bits = bitcast<u32>(s[r * TK + j]);
+                bits = select(bits, CANONICAL_NAN, bits == PICTURE_MASKED);
               }
+              picture[block_at + kv / stride - block_first_column] = bits;
             }
           }
 
@@ -270,6 +293,10 @@ fn attend(
         }
         workgroupBarrier();
       }
+      // The next visited block's picture cells follow this block's.
+      let column_stride = ap.picture_col_stride;
+      picture_cells_before += (kv_stop + column_stride - 1u) / column_stride
+        - (kv_first + column_stride - 1u) / column_stride;
     }
   }
 

@@ -19,7 +19,7 @@ import { BufferSet } from '../../gpu/resources';
 import { exclusive, withErrorScopes } from '../../gpu/runScope';
 import { StageTimer, type MeasuredStage } from '../../gpu/timing';
 import { runHeadPicture } from '../../gpu/headPicture';
-import { allowedMayBeNegInf } from '../reference/headPicture';
+import { GpuPicture, pictureLayout } from '../../gpu/pictureLayout';
 import type { CompiledProgram } from '../mask/types';
 import { throwIfAborted } from '../async/abort';
 import { checkRunBudget } from './memoryBudget';
@@ -142,25 +142,37 @@ async function runStages(
     throwIfAborted(signal);
     const bhCount = shape.B * shape.H;
     onProgress?.(attentionProgress(0, bhCount), 'attention');
-    const attention = await prepareFlexAttention(buffers, program, shape, qkv, gpuMask, onScreen, {
-      debugCounts: options.debugCounts,
-      tiles: options.tiles,
-      unroll: options.unroll,
-    });
+    // Block-sparse: the GPU holds the picture's cells of visited blocks only.
+    const layout = pictureLayout(blockMask, onScreen);
+    const attention = await prepareFlexAttention(
+      buffers,
+      program,
+      shape,
+      qkv,
+      gpuMask,
+      onScreen,
+      layout,
+      { debugCounts: options.debugCounts, tiles: options.tiles, unroll: options.unroll },
+    );
     const onScreenBh = onScreen.b * shape.H + onScreen.h;
     await attention.dispatch(timer, { first: onScreenBh, count: 1 }, 'attention');
     throwIfAborted(signal);
     onProgress?.(attentionProgress(1, bhCount), 'picture');
-    // The mask picture comes from the scores; mask_mod only where a -inf may not mean masked.
-    const negInf = allowedMayBeNegInf(inputs, shape, onScreen, program.hasScoreMod);
-    const cells = await runHeadPicture(buffers, timer, shape, attention, program, negInf);
+    // The mask picture is the attention kernel's own: which cells it wrote as allowed.
+    const held = await runHeadPicture(buffers, timer, shape, attention);
     throwIfAborted(signal);
-    const picture = { ...onScreen, scores: cells.scores, probs: cells.probs, mask: cells.mask };
     const others = rangesAround(onScreenBh, bhCount);
-    if (options.onHeadPicture && others.length > 0) {
-      const headOutputs = await readHeadAttention(buffers, attention, shape, onScreenBh);
+    const handOver = Boolean(options.onHeadPicture) && others.length > 0;
+    // The head's out and lse are copied back while the page expands the picture. A run that
+    // stops before awaiting them (aborted) must not leave their failure unhandled.
+    const headOutputs = handOver ? readHeadAttention(buffers, attention, shape, onScreenBh) : null;
+    headOutputs?.catch(() => undefined);
+    const picture = new GpuPicture(blockMask, onScreen, layout, held.scoreBits, held.probs);
+
+    if (options.onHeadPicture && headOutputs) {
+      const outputs = await headOutputs;
       throwIfAborted(signal);
-      options.onHeadPicture({ blockMask, picture, headOutputs });
+      options.onHeadPicture({ blockMask, picture, headOutputs: outputs });
     }
     let done = 1;
     for (const range of others) {

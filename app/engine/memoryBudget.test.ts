@@ -81,9 +81,10 @@ describe('runBytes', () => {
     const lists = 5 + 5 * 7 + 5 + 5 * 7 + 7 + 7 * 5 + 7 + 7 * 5;
     expect(byName['the BlockMask index lists']).toBe(lists * 4);
     expect(byName['the block classes']).toBe(5 * 7 * 4);
-    expect(byName['the score picture']).toBe(300 * 200 * 4);
-    // A byte per cell, rows padded to whole words: 200 columns are 50 words.
-    expect(byName['the mask picture']).toBe(300 * 200);
+    // Every cell, as if every block were visited, after a header of two words per query block.
+    expect(byName['the score picture']).toBe(2 * 5 * 4 + 300 * 200 * 4);
+    expect(byName['the probability picture']).toBe(300 * 200 * 4);
+    expect(byName['the whole picture on the page']).toBe(300 * 200 * 9);
     expect(byName['the program parameters']).toBe(16);
     expect(byName['the program tensors']).toBe(4);
     expect(bytes.total).toBe(bytes.items.reduce((sum, i) => sum + i.bytes, 0));

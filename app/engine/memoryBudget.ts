@@ -92,7 +92,7 @@ export class MemoryBudgetError extends Error {
 
 const F32 = 4;
 const I32 = 4;
-/** The kernels' own uniforms: BlockMask 64 B, attention 96 B, picture 48 B, the empty program 32 B. */
+/** The kernels' own uniforms: BlockMask 64 B, attention 96 B, picture 32 B, the empty program 32 B. */
 const KERNEL_UNIFORM_BYTES = 256;
 
 const align16 = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
@@ -144,10 +144,13 @@ export function runBytes(
   ];
 
   if (gpu) {
+    // The picture is block-sparse (gpu/pictureLayout.ts), but the BlockMask is not known yet:
+    // counted as if every block were visited. The GPU holds a score and a probability per cell
+    // (and a header of two words per query block), read back as they are; the page expands
+    // them to the whole picture (scores, probabilities, a mask byte).
     const picture = pictureWindow(shape, 0, 0);
-    const cells = picture.rows * picture.cols * F32;
-    // One byte per cell, each row padded to whole words (gpu/headPicture.wgsl).
-    const maskBytes = picture.rows * 4 * Math.ceil(picture.cols / 4);
+    const cells = picture.rows * picture.cols;
+    const header = 2 * nQ * I32;
     const tileRows = options.tileRows ?? Math.min(64, shape.blockQ);
     const tiles = nQ * Math.ceil(shape.blockQ / tileRows);
     const items = [
@@ -159,19 +162,19 @@ export function runBytes(
         'blocks',
       ]),
       item('the BlockMask index lists', blockMaskBytes, 'storage', ['Q_LEN', 'KV_LEN', 'blocks']),
-      item('the score picture', cells, 'storage', []),
-      item('the probability picture', cells, 'storage', []),
-      item('the mask picture', maskBytes, 'storage', []),
+      item('the score picture', header + cells * F32, 'storage', []),
+      item('the probability picture', cells * F32, 'storage', []),
       ...programItems,
       item('the kernel parameters', KERNEL_UNIFORM_BYTES, 'other', []),
       // Every result is copied into a mappable buffer to be read back.
       item('the read-back copy of out and lse', outBytes, 'other', ['B', 'H', 'Q_LEN', 'Dv']),
       item(
         'the read-back copies of the BlockMask and the pictures',
-        blockMaskBytes + 2 * cells + maskBytes,
+        blockMaskBytes + 2 * cells * F32,
         'other',
         ['Q_LEN', 'KV_LEN', 'blocks'],
       ),
+      item('the whole picture on the page', cells * (2 * F32 + 1), 'other', []),
     ];
     if (options.debugCounts) {
       const counters = F32 * 2 * tiles * B * H;

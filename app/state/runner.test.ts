@@ -96,6 +96,23 @@ describe('startRunner', () => {
     stop();
   });
 
+  test("a lone edit's compile starts before the next task, ahead of the page's redraw", async () => {
+    const { store, compile, stop } = await settledAndQuiet();
+    setCode('x = 5', store);
+    expect(compile).toHaveBeenCalledTimes(1);
+    // One microtask later: no timer has run.
+    await Promise.resolve();
+    expect(compile).toHaveBeenLastCalledWith('x = 5');
+    // Two edits in one handler are a burst: neither runs before the quiet time.
+    setCode('x = 6', store);
+    setCode('x = 7', store);
+    await Promise.resolve();
+    expect(compile).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(compile).toHaveBeenLastCalledWith('x = 7');
+    stop();
+  });
+
   test('a burst of edits runs its first at once and its last after the quiet time', async () => {
     const { store, engine, stop } = await settledAndQuiet();
     for (let i = 0; i < 5; i++) {

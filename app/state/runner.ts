@@ -73,6 +73,8 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
   let timer: ReturnType<typeof setTimeout> | null = null;
   let controller: AbortController | null = null;
   let compiled: { source: string; program: CompiledProgram } | null = null;
+  /** The compile in flight, if any, and its text. */
+  let compiling: { source: string; program: Promise<CompiledProgram> } | null = null;
   let last = runInputs(store.getState());
   let lastEditAt = -Infinity;
 
@@ -98,11 +100,16 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
       return;
     }
     let pendingProgram: CompiledProgram | Promise<CompiledProgram>;
-    try {
-      pendingProgram = deps.compile(scenario.code);
-    } catch (error) {
-      reportCompileError(error);
-      return;
+    if (compiling?.source === scenario.code) {
+      // The same text is compiling already (a shape edit right after a code edit): wait for it.
+      pendingProgram = compiling.program;
+    } else {
+      try {
+        pendingProgram = deps.compile(scenario.code);
+      } catch (error) {
+        reportCompileError(error);
+        return;
+      }
     }
     if (!(pendingProgram instanceof Promise)) {
       compiledOk(scenario.code, pendingProgram);
@@ -112,6 +119,12 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
     // Compiling happens off the main thread; the page says so while it waits.
     runStarted(store);
     runProgress(0, 'compile', store);
+    const thisCompile = { source: scenario.code, program: pendingProgram };
+    compiling = thisCompile;
+    const settled = () => {
+      if (compiling === thisCompile) compiling = null;
+    };
+    pendingProgram.then(settled, settled);
     pendingProgram.then(
       (program) => {
         // A compile that lands after a newer edit is still the program of its text: keep it
@@ -186,7 +199,7 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
   const schedule = (typed: boolean) => {
     const now = performance.now();
     // Typing, or one edit of a burst (a timer still waiting, or the last edit just now): wait
-    // for the pause. A lone edit from a control starts its run in the next task.
+    // for the pause. A lone edit from a control starts its run at once (below).
     const wait = typed || timer !== null || now - lastEditAt < debounceMs;
     lastEditAt = now;
     if (timer !== null) clearTimeout(timer);
@@ -198,7 +211,18 @@ export function startRunner(store: PlaygroundStore, deps: RunnerDeps): () => voi
     controller = null;
     generation += 1;
     runStarted(store);
-    timer = setTimeout(run, wait ? debounceMs : 0);
+    if (wait) {
+      timer = setTimeout(run, debounceMs);
+      return;
+    }
+    // A lone edit from a control runs as soon as the code that made it returns, in a microtask:
+    // ahead of the page redrawing the edit (20-30 ms of rendering at S = 2048), so the compiler
+    // works while the page redraws. An edit made before then (the same handler's next) is a
+    // burst and moves the generation on, which drops this one.
+    const scheduled = generation;
+    queueMicrotask(() => {
+      if (scheduled === generation && timer === null) run();
+    });
   };
 
   const unsubscribe = store.subscribe((state) => {

@@ -7,7 +7,6 @@ import { runOnGpu } from '../../app/engine/gpuRun';
 import { runOnCpu } from '../../app/engine/cpuRun';
 import {
   pictureWindow,
-  type AttentionInputs,
   type AttentionShape,
   DEFAULT_SCENARIO,
   type HeadPicture,
@@ -22,20 +21,12 @@ import { randomScenario, type RandomScenario } from './randomScenario';
 import { runScenario } from '../../app/engine/run';
 import { onGpuFault, type GpuFault } from '../../app/engine/gpuStatus';
 import {
-  BufferSet,
   PIPELINE_CACHE_SIZE,
   cachedPipelineCount,
   computePipeline,
   kernelLayout,
 } from '../../gpu/resources';
-import { buildBlockMask } from '../../gpu/blockMask';
-import { runFlexAttention } from '../../gpu/flexAttention';
-import { runHeadPicture } from '../../gpu/headPicture';
-import { StageTimer } from '../../gpu/timing';
-import { exclusive, withErrorScopes } from '../../gpu/runScope';
-import { allowedMayBeNegInf } from '../../app/reference/headPicture';
 import { CPU_MAX_LENGTH } from '../../app/engine/cpuRun';
-import { maskSizes } from '../../app/engine/shape';
 
 export interface EngineCase {
   shape: AttentionShape;
@@ -535,74 +526,4 @@ export async function maskPictureAgainstMaskMod(
     reports.push(maskPictureReport('cpu', program, ref.picture));
   }
   return reports;
-}
-
-/**
- * Whether the picture kernel evaluates mask_mod, seen from outside: the BlockMask and attention
- * kernels run `attended` (causal, no score_mod), and the picture kernel is handed `pictured`, whose
- * mask_mod is the opposite one (`q_idx < kv_idx`), with the engine's own decision
- * (allowedMayBeNegInf) of whether to ask it. Every -inf cell of the causal picture is one where
- * the opposite mask says True: if mask_mod is evaluated there, the mask picture shows it; if not,
- * the mask picture is exactly the causal mask.
- */
-export async function pictureMaskWithOtherProgram(picturedSource: string): Promise<{
-  cells: number;
-  asked: boolean;
-  /** Cells whose mask is the causal mask's (the attention kernel's). */
-  causal: number;
-  /** Cells whose mask is 1. */
-  ones: number;
-}> {
-  const gpu = await getGpu();
-  if (gpu.kind === 'none') throw new Error(gpu.reason);
-  const device = gpu.context.device;
-  const attended = compile(CAUSAL);
-  const pictured = compile(picturedSource);
-  const shape = SMALL_SHAPE;
-  const inputs: AttentionInputs = randomInputs(shape, 11);
-  const onScreen = pictureWindow(shape, 0, 1);
-  const asked = allowedMayBeNegInf(inputs, shape, onScreen, pictured.hasScoreMod);
-  const mask = await exclusive(device, () =>
-    withErrorScopes(device, undefined, async () => {
-      const buffers = new BufferSet(device);
-      const timer = new StageTimer(device);
-      try {
-        const qkv = {
-          q: buffers.storage('q', inputs.q),
-          k: buffers.storage('k', inputs.k),
-          v: buffers.storage('v', inputs.v),
-        };
-        const sizes = { ...maskSizes(shape, attended.maskDeps), Q: shape.Q, KV: shape.KV };
-        const built = await buildBlockMask(buffers, timer, attended, {
-          ...sizes,
-          blockQ: shape.blockQ,
-          blockKV: shape.blockKV,
-        });
-        const attention = await runFlexAttention(
-          buffers,
-          timer,
-          attended,
-          shape,
-          qkv,
-          built,
-          onScreen,
-        );
-        const cells = await runHeadPicture(buffers, timer, shape, attention, pictured, asked);
-        return cells.mask;
-      } finally {
-        buffers.destroy();
-        timer.destroy();
-      }
-    }),
-  );
-  let causal = 0;
-  let ones = 0;
-  for (let r = 0; r < onScreen.rows; r++) {
-    for (let col = 0; col < onScreen.cols; col++) {
-      const cell = mask[r * onScreen.cols + col];
-      if (cell === (r >= col ? 1 : 0)) causal++;
-      if (cell === 1) ones++;
-    }
-  }
-  return { cells: mask.length, asked, causal, ones };
 }

@@ -16,7 +16,8 @@ import { isAbortError } from '../../app/async/abort';
 import { pictureWindow, type AttentionInputs, type AttentionShape } from '../../app/problem';
 import { createBlockMask, flexAttention, headPicture } from '../../app/reference';
 import { randomInputs } from '../../app/tensors/random';
-import { buildBlockMask } from '../../gpu/blockMask';
+import { buildBlockMask, readBlockMask } from '../../gpu/blockMask';
+import { pictureLayout } from '../../gpu/pictureLayout';
 import { readAttention, runFlexAttention } from '../../gpu/flexAttention';
 import { BufferSet } from '../../gpu/resources';
 import { exclusive, withErrorScopes } from '../../gpu/runScope';
@@ -97,6 +98,7 @@ async function oneDispatch(
           blockKV: shape.blockKV,
         });
         const onScreen = pictureWindow(shape, b, h);
+        const layout = pictureLayout(await readBlockMask(buffers, mask), onScreen);
         const attention = await runFlexAttention(
           buffers,
           timer,
@@ -105,6 +107,7 @@ async function oneDispatch(
           qkv,
           mask,
           onScreen,
+          layout,
         );
         return await readAttention(buffers, attention, shape);
       } finally {
