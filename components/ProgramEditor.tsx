@@ -16,6 +16,8 @@ export function ProgramEditor() {
   const compileError = useStore(playground, (s) => s.compileError);
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<EditorHandle | null>(null);
+  /** Applies a changed text the editor has not taken yet, at once; null when none waits. */
+  const textWaiting = useRef<(() => void) | null>(null);
   const [ready, setReady] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [tooLong, setTooLong] = useState<number | null>(null);
@@ -59,8 +61,34 @@ export function ProgramEditor() {
   useEffect(() => {
     const editor = editorRef.current;
     if (!editor) return;
-    return backgroundTask(() => editor.setText(playground.getState().scenario.code));
+    const apply = () => {
+      textWaiting.current = null;
+      editor.setText(playground.getState().scenario.code);
+    };
+    const cancel = backgroundTask(apply);
+    textWaiting.current = () => {
+      cancel();
+      apply();
+    };
+    return () => {
+      cancel();
+      textWaiting.current = null;
+    };
   }, [code, ready]);
+
+  // Background tasks can wait behind a run's many tasks (a large picture's bands): a user who
+  // turns to the editor meanwhile gets the waiting text at once, since typing into the older
+  // text would put it back.
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const flush = () => textWaiting.current?.();
+    const events = ['focusin', 'keydown', 'pointerdown'] as const;
+    for (const event of events) host.addEventListener(event, flush, true);
+    return () => {
+      for (const event of events) host.removeEventListener(event, flush, true);
+    };
+  }, []);
 
   useEffect(() => {
     const editor = editorRef.current;

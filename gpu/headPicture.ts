@@ -46,7 +46,7 @@ const F32 = 4;
 /**
  * The picture of the (b, h) on screen, from what the attention kernel wrote (docs/picture.md):
  * the probabilities exp(score - lse) of the cells it holds, computed here, and the score bits it
- * wrote, both read back as held (pictureLayout's order; expandPicture makes the whole picture).
+ * wrote, both read back as held (pictureLayout's order; GpuPicture makes the whole picture).
  * The kernel takes no program: one pipeline per device serves every program.
  */
 export async function runHeadPicture(

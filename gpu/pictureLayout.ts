@@ -41,25 +41,42 @@ function blockRows(mask: BlockMaskData, window: PictureWindow, q: number) {
 }
 
 /**
- * The kv blocks the attention kernel visits for query block `q` of the (b, h) on screen, in its
- * order: the partial blocks, then the full ones (a mask without a batch or head dimension serves
- * every b or h).
+ * Calls `visit` with each kv block the attention kernel visits for query block `q` of the (b, h)
+ * on screen, in its order: the partial blocks, then the full ones (a mask without a batch or
+ * head dimension serves every b or h).
  */
-function visitedBlocks(mask: BlockMaskData, window: PictureWindow, q: number): number[] {
+function forEachVisited(
+  mask: BlockMaskData,
+  window: PictureWindow,
+  q: number,
+  visit: (kv: number) => void,
+): void {
   const row = ((window.b % mask.B) * mask.H + (window.h % mask.H)) * mask.nQ + q;
   const at = row * mask.nKV;
-  return [
-    ...mask.kvIndices.subarray(at, at + mask.kvNumBlocks[row]),
-    ...mask.fullKvIndices.subarray(at, at + mask.fullKvNumBlocks[row]),
-  ];
+  for (let i = 0; i < mask.kvNumBlocks[row]; i++) visit(mask.kvIndices[at + i]);
+  for (let i = 0; i < mask.fullKvNumBlocks[row]; i++) visit(mask.fullKvIndices[at + i]);
+}
+
+/** A window whose rows and columns are not what its strides give cannot be laid out. */
+function checkWindow(mask: BlockMaskData, window: PictureWindow): void {
+  const rows = ceilDiv(mask.Q, window.rowStride);
+  const cols = ceilDiv(mask.KV, window.colStride);
+  if (window.rows !== rows || window.cols !== cols) {
+    throw new RangeError(
+      `A picture of ${window.rows} x ${window.cols} cells with strides ${window.rowStride} x ${window.colStride} does not cover ${mask.Q} x ${mask.KV} tokens (it would be ${rows} x ${cols})`,
+    );
+  }
 }
 
 export function pictureLayout(mask: BlockMaskData, window: PictureWindow): PictureLayout {
+  checkWindow(mask, window);
   const header = new Uint32Array(2 * mask.nQ);
   let cells = 0;
   for (let q = 0; q < mask.nQ; q++) {
     let width = 0;
-    for (const kv of visitedBlocks(mask, window, q)) width += blockColumns(mask, window, kv).count;
+    forEachVisited(mask, window, q, (kv) => {
+      width += blockColumns(mask, window, kv).count;
+    });
     header[2 * q] = cells;
     header[2 * q + 1] = width;
     cells += blockRows(mask, window, q).count * width;
@@ -70,13 +87,47 @@ export function pictureLayout(mask: BlockMaskData, window: PictureWindow): Pictu
 /** The bits of a float32 -inf. */
 const NEG_INF_BITS = 0xff800000;
 
-/** Where a run of held cells goes in the whole picture. */
-interface Segment {
-  /** The first cell, in the whole picture. */
-  cell: number;
-  /** The first held cell. */
-  held: number;
-  count: number;
+/** Runs shorter than this are copied cell by cell: a view per run would cost more. */
+const VIEW_COPY_CELLS = 32;
+
+/**
+ * Where each query block's held cells go in a picture row: runs of columns, in held order, each
+ * [first column, count]; adjacent blocks (a full list walks its blocks in ascending order)
+ * merge into one run. Query blocks with no picture row have none.
+ */
+interface ColumnRuns {
+  /** [first column, count] pairs. */
+  runs: Int32Array;
+  /** Query block q's runs are pairs runStart[q] to runStart[q + 1]. */
+  runStart: Int32Array;
+}
+
+function columnRuns(mask: BlockMaskData, window: PictureWindow): ColumnRuns {
+  let most = 0;
+  for (let q = 0; q < mask.nQ; q++) {
+    if (blockRows(mask, window, q).count > 0) forEachVisited(mask, window, q, () => most++);
+  }
+  const runs = new Int32Array(2 * most);
+  const runStart = new Int32Array(mask.nQ + 1);
+  let n = 0;
+  for (let q = 0; q < mask.nQ; q++) {
+    runStart[q] = n;
+    if (blockRows(mask, window, q).count === 0) continue;
+    forEachVisited(mask, window, q, (kv) => {
+      const { first, count } = blockColumns(mask, window, kv);
+      if (count === 0) return;
+      const last = n - 1;
+      if (n > runStart[q] && runs[2 * last] + runs[2 * last + 1] === first) {
+        runs[2 * last + 1] += count;
+      } else {
+        runs[2 * n] = first;
+        runs[2 * n + 1] = count;
+        n++;
+      }
+    });
+  }
+  runStart[mask.nQ] = n;
+  return { runs: runs.subarray(0, 2 * n), runStart };
 }
 
 /**
@@ -87,9 +138,9 @@ interface Segment {
  * Each array is made the first time it is read: the view on screen needs one or two of them
  * (the mask alone, for a program without a score_mod), and at 2048 x 2048 the scores are 16 MB
  * that must all be written (-inf where masked), 10-20 ms of the time to the first picture.
- * A held row segment is copied whole (the kernel wrote probability 0 where masked) and only
- * its masked scores are then set to -inf, on the bits: a float fill or a per-cell float copy
- * of that size costs tens of milliseconds.
+ * Probabilities are copied a run at a time (the kernel wrote 0 where masked); scores are
+ * written on their bits, -inf where masked: a float fill or a per-cell float copy of that
+ * size costs tens of milliseconds.
  */
 export class GpuPicture implements HeadPicture {
   readonly b: number;
@@ -98,7 +149,9 @@ export class GpuPicture implements HeadPicture {
   readonly cols: number;
   readonly rowStride: number;
   readonly colStride: number;
-  private readonly segments: Segment[] = [];
+  private readonly firstRow: Int32Array;
+  private readonly heldAt: Uint32Array;
+  private readonly columns: ColumnRuns;
   private scoresMade: Float32Array | null = null;
   private probsMade: Float32Array | null = null;
   private maskMade: Uint8Array | null = null;
@@ -110,6 +163,7 @@ export class GpuPicture implements HeadPicture {
     private readonly scoreBits: Uint32Array,
     private readonly heldProbs: Float32Array,
   ) {
+    checkWindow(mask, window);
     ({
       b: this.b,
       h: this.h,
@@ -118,13 +172,25 @@ export class GpuPicture implements HeadPicture {
       rowStride: this.rowStride,
       colStride: this.colStride,
     } = window);
-    for (let q = 0; q < mask.nQ; q++) {
-      const rows = blockRows(mask, window, q);
-      const columns = visitedBlocks(mask, window, q).map((kv) => blockColumns(mask, window, kv));
-      let held = layout.header[2 * q];
-      for (let r = rows.first; r < rows.first + rows.count; r++) {
-        for (const { first, count } of columns) {
-          if (count > 0) this.segments.push({ cell: r * window.cols + first, held, count });
+    this.columns = columnRuns(mask, window);
+    this.firstRow = Int32Array.from({ length: mask.nQ + 1 }, (_, q) =>
+      q < mask.nQ ? blockRows(mask, window, q).first : this.rows,
+    );
+    this.heldAt = layout.header;
+  }
+
+  /**
+   * Calls `copy(cell, held, count)` for each run of held cells, in held order: `count` cells
+   * from held cell `held` go to the whole picture's cell `cell` on.
+   */
+  private forEachRun(copy: (cell: number, held: number, count: number) => void): void {
+    const { runs, runStart } = this.columns;
+    for (let q = 0; q + 1 < this.firstRow.length; q++) {
+      let held = this.heldAt[2 * q];
+      for (let r = this.firstRow[q]; r < this.firstRow[q + 1]; r++) {
+        for (let i = runStart[q]; i < runStart[q + 1]; i++) {
+          const count = runs[2 * i + 1];
+          copy(r * this.cols + runs[2 * i], held, count);
           held += count;
         }
       }
@@ -139,9 +205,11 @@ export class GpuPicture implements HeadPicture {
   get probs(): Float32Array {
     if (!this.probsMade) {
       const probs = new Float32Array(this.rows * this.cols);
-      for (const { cell, held, count } of this.segments) {
-        probs.set(this.heldProbs.subarray(held, held + count), cell);
-      }
+      const held = this.heldProbs;
+      this.forEachRun((cell, from, count) => {
+        if (count >= VIEW_COPY_CELLS) probs.set(held.subarray(from, from + count), cell);
+        else for (let c = 0; c < count; c++) probs[cell + c] = held[from + c];
+      });
       this.probsMade = probs;
     }
     return this.probsMade;
@@ -151,11 +219,11 @@ export class GpuPicture implements HeadPicture {
     if (!this.maskMade) {
       const allowed = new Uint8Array(this.rows * this.cols);
       const bits = this.scoreBits;
-      for (const { cell, held, count } of this.segments) {
+      this.forEachRun((cell, from, count) => {
         for (let c = 0; c < count; c++) {
-          if (bits[held + c] !== PICTURE_MASKED_BITS) allowed[cell + c] = 1;
+          if (bits[from + c] !== PICTURE_MASKED_BITS) allowed[cell + c] = 1;
         }
-      }
+      });
       this.maskMade = allowed;
     }
     return this.maskMade;
@@ -169,12 +237,12 @@ export class GpuPicture implements HeadPicture {
     const masked = new Uint32Array(cols).fill(NEG_INF_BITS);
     for (let r = 0; r < rows; r++) words.set(masked, r * cols);
     const bits = this.scoreBits;
-    for (const { cell, held, count } of this.segments) {
-      words.set(bits.subarray(held, held + count), cell);
+    this.forEachRun((cell, from, count) => {
       for (let c = 0; c < count; c++) {
-        if (bits[held + c] === PICTURE_MASKED_BITS) words[cell + c] = NEG_INF_BITS;
+        const value = bits[from + c];
+        words[cell + c] = value === PICTURE_MASKED_BITS ? NEG_INF_BITS : value;
       }
-    }
+    });
     return scores;
   }
 }

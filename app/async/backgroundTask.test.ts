@@ -40,6 +40,19 @@ describe('backgroundTask', () => {
     expect(rejections).toEqual([]);
   });
 
+  it("throws the callback's own error again, outside the promise", async () => {
+    vi.useFakeTimers();
+    holder.scheduler = {
+      postTask: (task: () => void) => new Promise<void>((resolve) => resolve(task())),
+    };
+    backgroundTask(() => {
+      throw new Error('the editor failed');
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(() => vi.runAllTimers()).toThrow('the editor failed');
+  });
+
   it('without the scheduler, runs in a later task unless cancelled', () => {
     vi.useFakeTimers();
     const ran: string[] = [];

@@ -17,10 +17,16 @@ export function backgroundTask(callback: () => void): () => void {
   ).scheduler;
   if (typeof scheduler?.postTask === 'function') {
     const controller = new AbortController();
-    // A cancelled task's promise rejects with the abort: expected, not an error.
     scheduler
       .postTask(callback, { priority: 'background', signal: controller.signal })
-      .catch(() => undefined);
+      .catch((error: unknown) => {
+        // A cancelled task's promise rejects with the abort: expected. An error the callback
+        // threw is not: it is thrown again outside the promise, as a timer's would be.
+        if (controller.signal.aborted) return;
+        setTimeout(() => {
+          throw error;
+        }, 0);
+      });
     return () => controller.abort();
   }
   const timer = setTimeout(callback, 0);

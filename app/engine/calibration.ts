@@ -27,7 +27,15 @@ export const CALIBRATION_SHAPE: AttentionShape = {
   blockKV: 128,
 };
 const SEED = 1;
-const ONE_CELL: PictureWindow = { b: 0, h: 0, rows: 1, cols: 1, rowStride: 1, colStride: 1 };
+/** The picture of query 0 and key 0 alone: one row and one column, each standing for all. */
+const ONE_CELL: PictureWindow = {
+  b: 0,
+  h: 0,
+  rows: 1,
+  cols: 1,
+  rowStride: CALIBRATION_SHAPE.Q,
+  colStride: CALIBRATION_SHAPE.KV,
+};
 /** Timed runs per engine after the warm-up; the fastest counts (noise only ever adds time). */
 const TIMED_RUNS = 2;
 const STORAGE_KEY = 'flexmask.calibration.v1';

@@ -154,6 +154,14 @@ describe('the block-sparse picture', () => {
     expect(picture.scores[1]).toBe(-Infinity);
   });
 
+  it('refuses a window whose rows and columns are not what its strides give', () => {
+    const mask = createBlockMask(causal, 1, 1, 64, 64, 8, 8);
+    const oneCell = { b: 0, h: 0, rows: 1, cols: 1, rowStride: 1, colStride: 1 };
+    expect(() => pictureLayout(mask, oneCell)).toThrow(/does not cover 64 x 64 tokens/);
+    const layout = pictureLayout(mask, { ...oneCell, rowStride: 64, colStride: 64 });
+    expect(layout.cells).toBe(1);
+  });
+
   it('makes each array once: every read gives the same array (figures key their work on it)', () => {
     const mask = createBlockMask(causal, 1, 1, 40, 40, 8, 8);
     const win = window(40, 40);

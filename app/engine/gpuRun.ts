@@ -163,8 +163,8 @@ async function runStages(
     throwIfAborted(signal);
     const others = rangesAround(onScreenBh, bhCount);
     const handOver = Boolean(options.onHeadPicture) && others.length > 0;
-    // The head's out and lse are copied back while the page expands the picture. A run that
-    // stops before awaiting them (aborted) must not leave their failure unhandled.
+    // The head's out and lse are copied back while the page lays the picture's cells out. A
+    // run that stops before awaiting them (aborted) must not leave their failure unhandled.
     const headOutputs = handOver ? readHeadAttention(buffers, attention, shape, onScreenBh) : null;
     headOutputs?.catch(() => undefined);
     const picture = new GpuPicture(blockMask, onScreen, layout, held.scoreBits, held.probs);

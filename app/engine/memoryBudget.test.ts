@@ -84,7 +84,8 @@ describe('runBytes', () => {
     // Every cell, as if every block were visited, after a header of two words per query block.
     expect(byName['the score picture']).toBe(2 * 5 * 4 + 300 * 200 * 4);
     expect(byName['the probability picture']).toBe(300 * 200 * 4);
-    expect(byName['the whole picture on the page']).toBe(300 * 200 * 9);
+    // The held scores and probabilities, then the whole scores, probabilities and mask.
+    expect(byName['the picture on the page']).toBe(300 * 200 * (8 + 9));
     expect(byName['the program parameters']).toBe(16);
     expect(byName['the program tensors']).toBe(4);
     expect(bytes.total).toBe(bytes.items.reduce((sum, i) => sum + i.bytes, 0));

@@ -147,7 +147,7 @@ export function runBytes(
     // The picture is block-sparse (gpu/pictureLayout.ts), but the BlockMask is not known yet:
     // counted as if every block were visited. The GPU holds a score and a probability per cell
     // (and a header of two words per query block), read back as they are; the page expands
-    // them to the whole picture (scores, probabilities, a mask byte).
+    // them to the whole picture (scores, probabilities, a mask byte), keeping the held cells.
     const picture = pictureWindow(shape, 0, 0);
     const cells = picture.rows * picture.cols;
     const header = 2 * nQ * I32;
@@ -174,7 +174,8 @@ export function runBytes(
         'other',
         ['Q_LEN', 'KV_LEN', 'blocks'],
       ),
-      item('the whole picture on the page', cells * (2 * F32 + 1), 'other', []),
+      // The page keeps the held cells as read back and makes the whole arrays from them.
+      item('the picture on the page', cells * (2 * F32 + 2 * F32 + 1), 'other', []),
     ];
     if (options.debugCounts) {
       const counters = F32 * 2 * tiles * B * H;
