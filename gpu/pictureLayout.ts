@@ -203,30 +203,34 @@ export class GpuPicture implements HeadPicture {
   }
 
   get probs(): Float32Array {
-    if (!this.probsMade) {
-      const probs = new Float32Array(this.rows * this.cols);
-      const held = this.heldProbs;
-      this.forEachRun((cell, from, count) => {
-        if (count >= VIEW_COPY_CELLS) probs.set(held.subarray(from, from + count), cell);
-        else for (let c = 0; c < count; c++) probs[cell + c] = held[from + c];
-      });
-      this.probsMade = probs;
-    }
+    this.probsMade ??= this.makeProbs();
     return this.probsMade;
   }
 
   get mask(): Uint8Array {
-    if (!this.maskMade) {
-      const allowed = new Uint8Array(this.rows * this.cols);
-      const bits = this.scoreBits;
-      this.forEachRun((cell, from, count) => {
-        for (let c = 0; c < count; c++) {
-          if (bits[from + c] !== PICTURE_MASKED_BITS) allowed[cell + c] = 1;
-        }
-      });
-      this.maskMade = allowed;
-    }
+    this.maskMade ??= this.makeMask();
     return this.maskMade;
+  }
+
+  private makeProbs(): Float32Array {
+    const probs = new Float32Array(this.rows * this.cols);
+    const held = this.heldProbs;
+    this.forEachRun((cell, from, count) => {
+      if (count >= VIEW_COPY_CELLS) probs.set(held.subarray(from, from + count), cell);
+      else for (let c = 0; c < count; c++) probs[cell + c] = held[from + c];
+    });
+    return probs;
+  }
+
+  private makeMask(): Uint8Array {
+    const allowed = new Uint8Array(this.rows * this.cols);
+    const bits = this.scoreBits;
+    this.forEachRun((cell, from, count) => {
+      for (let c = 0; c < count; c++) {
+        if (bits[from + c] !== PICTURE_MASKED_BITS) allowed[cell + c] = 1;
+      }
+    });
+    return allowed;
   }
 
   private makeScores(): Float32Array {
